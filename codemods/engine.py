@@ -1,0 +1,217 @@
+"""The flow of one file: read -> prefilter -> parse -> classify -> rules -> verify -> result.
+
+`migrate_text` is the pure core (text in, text out) used by the tests; `process_file` wraps it
+with file I/O and turns every failure into a one-line reason. `run` maps `process_file` over a
+process pool; no CST crosses a process boundary, only paths, text and findings.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from codemods.classify import classify
+from codemods.files import BadInput, Source, read_source
+from codemods.rule import Context, Rule
+from codemods.rules import select_rules
+from codemods.todo import find_todos
+
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass
+class Options:
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
+    keep_text: bool = True  # return old/new text of changed files (diff, write, review)
+
+
+@dataclass
+class Migration:
+    """What the rules did to one text."""
+
+    kind: str
+    new: str
+    changes: dict  # rule id -> count
+    spans: List[Tuple[str, int, int]]  # (rule id, first, end) in lines of the old text, 0-based
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # "changed", "unchanged", "failed"
+    kind: str = ""
+    reason: str = ""  # for failed files
+    old: Optional[str] = None
+    new: Optional[str] = None
+    changes: dict = field(default_factory=dict)
+    todos: List[Tuple[int, str, str]] = field(default_factory=list)  # new TODOs (line, rule, msg)
+    spans: List[Tuple[str, int, int]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    bom: bool = False
+
+
+class RuleError(Exception):
+    def __init__(self, rule_id: str, message: str) -> None:
+        super().__init__(f"{rule_id}: {message}")
+        self.rule_id = rule_id
+
+
+def trigger_regex(rules: Sequence[Rule]):
+    tokens = sorted({t for rule in rules for t in rule.triggers})
+    if not tokens:
+        return None
+    return re.compile("|".join(re.escape(t) for t in tokens))
+
+
+def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: Optional[str] = None) -> Migration:
+    """Run `rules` on `text` (already known to contain a trigger). Raises on unparsable input."""
+    module = cst.parse_module(text)
+    kind = kind or classify(module, path)
+    ctx = Context(path=path, kind=kind)
+    steps: List[Tuple[str, str]] = []
+    current = text
+    for rule in rules:
+        if not rule.applies_to(kind, current):
+            continue
+        try:
+            updated = rule.transform(module, ctx)
+        except Exception as exc:  # a bug in a rule must not take the other files down
+            raise RuleError(rule.id, f"internal error: {type(exc).__name__}: {exc}") from exc
+        if updated is not module:
+            new_text = updated.code
+            if new_text != current:
+                steps.append((rule.id, new_text))
+                current = new_text
+        module = updated
+    return Migration(kind=kind, new=current, changes=ctx.changes, spans=_spans(text, steps))
+
+
+def _spans(old: str, steps: List[Tuple[str, str]]) -> List[Tuple[str, int, int]]:
+    """Which lines of the old text each rule touched, by diffing each step with the one before.
+
+    Lines of each intermediate text are mapped back to old-text lines, so a later rule that edits
+    a line an earlier rule inserted is attributed to the same place in the old text.
+    """
+    spans = []
+    prev_lines = old.splitlines(True)
+    origin = list(range(len(prev_lines)))  # line of current text -> line of old text
+    for rule_id, text in steps:
+        lines = text.splitlines(True)
+        matcher = difflib.SequenceMatcher(None, prev_lines, lines, autojunk=False)
+        new_origin = [0] * len(lines)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            anchor = origin[i1] if i1 < len(origin) else len(old.splitlines())
+            if tag == "equal":
+                new_origin[j1:j2] = origin[i1:i2]
+                continue
+            end = origin[i2 - 1] + 1 if i2 > i1 else anchor
+            spans.append((rule_id, anchor, end))
+            for j in range(j1, j2):
+                new_origin[j] = anchor
+        prev_lines, origin = lines, new_origin
+    return spans
+
+
+def verify(text: str, path: str) -> Optional[str]:
+    """None if `text` compiles, else the error message."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def parse_error_reason(text: str, exc: Exception) -> str:
+    from codemods.files import PY2_HINTS
+
+    where = ""
+    if isinstance(exc, cst.ParserSyntaxError):
+        where = f" at line {exc.raw_line}, column {exc.raw_column}"
+    hint = " (looks like Python 2 code; port it to Python 3 first)" if PY2_HINTS.search(text) else ""
+    return f"syntax error{where}{hint}; left untouched"
+
+
+def process_file(path: Path, options: Options) -> FileResult:
+    name = str(path)
+    try:
+        source = read_source(path, options.max_bytes)
+    except BadInput as exc:
+        return FileResult(name, "failed", reason=str(exc))
+    rules = select_rules(options.select, options.ignore)
+    regex = trigger_regex(rules)
+    if regex is None or not regex.search(source.text):
+        return FileResult(name, "unchanged")
+    return migrate_source(source, rules, options)
+
+
+def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> FileResult:
+    name = str(source.path)
+    try:
+        migration = migrate_text(source.text, source.path, rules)
+    except cst.ParserSyntaxError as exc:
+        return FileResult(name, "failed", reason=parse_error_reason(source.text, exc))
+    except RecursionError:
+        return FileResult(name, "failed", reason="too deeply nested to parse; left untouched")
+    except RuleError as exc:
+        return FileResult(name, "failed", reason=f"{exc} (file left untouched; please report)")
+    if migration.new == source.text:
+        return FileResult(name, "unchanged", kind=migration.kind)
+    error = verify(migration.new, name)
+    if error is not None:
+        culprit = ",".join(sorted({s[0] for s in migration.spans}))
+        return FileResult(
+            name, "failed", kind=migration.kind,
+            reason=f"internal error: rules {culprit} produced code that does not compile ({error}); "
+            "file left untouched, please report",
+        )
+    return FileResult(
+        name,
+        "changed",
+        kind=migration.kind,
+        old=source.text if options.keep_text else None,
+        new=migration.new if options.keep_text else None,
+        changes=migration.changes,
+        todos=new_todos(source.text, migration.new),
+        spans=migration.spans,
+        encoding=source.encoding,
+        bom=source.bom,
+    )
+
+
+def new_todos(old: str, new: str) -> List[Tuple[int, str, str]]:
+    before = {(rule, msg) for _, rule, msg in find_todos(old)}
+    return [t for t in find_todos(new) if (t[1], t[2]) not in before]
+
+
+def _process_chunk(args) -> List[FileResult]:
+    paths, options = args
+    return [process_file(Path(p), options) for p in paths]
+
+
+def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResult]:
+    """Yield one result per path, in input order, using `jobs` worker processes."""
+    names = [str(p) for p in paths]
+    if jobs <= 1 or len(names) < 8:
+        for name in names:
+            yield process_file(Path(name), options)
+        return
+    size = max(1, min(64, len(names) // (jobs * 8)))
+    chunks = [(names[i:i + size], options) for i in range(0, len(names), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for results in pool.map(_process_chunk, chunks):
+            yield from results
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,99 @@
+"""Reading and writing source files without changing anything a rule did not change.
+
+Text is decoded with the file's own encoding (UTF-8 BOM, PEP 263 cookie) and kept with its
+original newlines (LibCST round-trips them), so writing back only changes what rules changed.
+Writes are atomic: a temporary file in the same directory, then `os.replace`, keeping the mode.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BadInput(Exception):
+    """A file that cannot be processed; the message is the reason, for the user."""
+
+
+@dataclass
+class Source:
+    path: Path
+    text: str
+    encoding: str  # codec name for writing (without BOM handling)
+    bom: bool
+
+
+PY2_HINTS = re.compile(
+    r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:)|\bur[\"']|\b0\d+L?\b|`", re.M
+)
+
+
+def read_source(path: Path, max_bytes: int) -> Source:
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise BadInput(f"larger than {max_bytes // 1_000_000} MB ({size:,} bytes); skipped")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise BadInput(_os_reason(exc)) from None
+    if b"\0" in data:
+        raise BadInput("binary file (contains NUL bytes)")
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise BadInput(f"bad encoding declaration: {exc}") from None
+    if encoding == "utf-8-sig":
+        encoding = "utf-8"
+    body = data[len(codecs.BOM_UTF8):] if bom else data
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"not valid {encoding} (byte {exc.start}); add a PEP 263 coding line or re-encode"
+        ) from None
+    return Source(path=path, text=text, encoding=encoding, bom=bom)
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.EACCES:
+        return "permission denied (unreadable)"
+    if exc.errno == errno.ENOENT:
+        return "no such file (dangling symlink?)"
+    if exc.errno == errno.EISDIR:
+        return "is a directory"
+    return exc.strerror or str(exc)
+
+
+def encode(source: Source, text: str) -> bytes:
+    data = text.encode(source.encoding)
+    return codecs.BOM_UTF8 + data if source.bom else data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+    path = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".mmcodemod")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,61 @@
+"""The rule protocol every migration rule follows.
+
+A rule is one pass over a file's CST. It declares cheap trigger tokens (a file containing none of
+them is never parsed for it), the kind of file it applies to, and the guide section it implements.
+It records what it changed in the `Context`; what needs a person it marks with a TODO comment
+(see `codemods.todo`), which the engine turns into findings with exact line numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Optional
+
+import libcst as cst
+
+CODE = "code"
+CONFIG = "config"
+ANY = "any"
+
+
+@dataclass
+class Context:
+    """What a rule knows about the file it is working on, and where it reports."""
+
+    path: Optional[Path]
+    kind: str
+    changes: dict = field(default_factory=dict)  # rule id -> number of changes
+    _import_map: object = None
+    _import_map_code: object = None
+
+    def record(self, rule_id: str, count: int = 1) -> None:
+        self.changes[rule_id] = self.changes.get(rule_id, 0) + count
+
+    def import_map(self, module: cst.Module):
+        """The cheap local-name -> qualified-name map of `module` (cached per tree)."""
+        from codemods.importmap import ImportMap
+
+        if self._import_map_code is not module:
+            self._import_map = ImportMap.from_module(module)
+            self._import_map_code = module
+        return self._import_map
+
+
+class Rule:
+    """Base class of all rules. Subclasses set the class attributes and implement `transform`."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    kind: ClassVar[str] = CODE  # CODE, CONFIG or ANY
+    guide: ClassVar[str]  # section of the migration guide it implements
+    triggers: ClassVar[tuple] = ()  # substrings; the rule only runs on files containing one
+    before: ClassVar[str] = ""  # example for `mmcodemod explain`
+    after: ClassVar[str] = ""
+
+    def applies_to(self, kind: str, text: str) -> bool:
+        if self.kind != ANY and self.kind != kind:
+            return False
+        return any(t in text for t in self.triggers)
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:  # pragma: no cover
+        raise NotImplementedError
