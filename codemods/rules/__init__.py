@@ -1,9 +1,14 @@
 """Rule registry.
 
 Every module in this package that defines `Rule` subclasses is discovered. The order in which
-rules run is fixed by `ORDER` (rule ids); rules not listed there run after them, sorted by id.
-The order matters: imports are renamed before API rules read them; config keys are migrated
-before the rules that refine their values.
+rules run is fixed by `ORDER`, a list of rule-id prefixes (families); within a family rules run
+by id. The order matters:
+- MMC2 (apis, utils) and MMC3 (models, heads) run first, while imports still name mmcls, so they
+  can tell MMClassification's `inference_model` from a user's own;
+- MMC1 (imports, registries, builders) then renames what is left;
+- MMC4 (schedule, runtime config keys) runs before MMC5 (data, pipelines, evaluation): MMC4 reads
+  `evaluation.interval`/`save_best`, MMC5 then replaces `evaluation` with evaluators;
+- MMC6 (MMSelfSup configs) and MMC7 (scripts that read 0.x config keys) come last.
 """
 from __future__ import annotations
 
@@ -15,9 +20,7 @@ from typing import List
 from codemods.rule import Rule
 
 # The documented order. Earlier rules' output is later rules' input.
-ORDER = [
-    "MMC101",  # module renames mmcls.* -> mmpretrain.*
-]
+ORDER = ["MMC2", "MMC3", "MMC1", "MMC4", "MMC5", "MMC6", "MMC7"]
 
 
 def _all_subclasses(cls):
@@ -34,9 +37,15 @@ def all_rules() -> tuple:
     for cls in _all_subclasses(Rule):
         if getattr(cls, "id", None) and cls.__dict__.get("id"):
             rules[cls.id] = cls()
-    rank = {rule_id: i for i, rule_id in enumerate(ORDER)}
-    ordered = sorted(rules.values(), key=lambda r: (rank.get(r.id, len(ORDER)), r.id))
+    ordered = sorted(rules.values(), key=lambda r: (_rank(r.id), r.id))
     return tuple(ordered)
+
+
+def _rank(rule_id: str) -> int:
+    for i, prefix in enumerate(ORDER):
+        if rule_id.startswith(prefix):
+            return i
+    return len(ORDER)
 
 
 def select_rules(select=(), ignore=()) -> List[Rule]:
