@@ -17,7 +17,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from codemods.classify import classify
-from codemods.files import BadInput, Source, read_source
+from codemods.files import BadInput, Source, TooLarge, read_source
 from codemods.rule import Context, Rule
 from codemods.rules import select_rules
 from codemods.todo import find_todos
@@ -46,7 +46,7 @@ class Migration:
 @dataclass
 class FileResult:
     path: str
-    status: str  # "changed", "unchanged", "failed"
+    status: str  # "changed", "unchanged", "failed", "skipped"
     kind: str = ""
     reason: str = ""  # for failed files
     old: Optional[str] = None
@@ -143,6 +143,8 @@ def process_file(path: Path, options: Options) -> FileResult:
     name = str(path)
     try:
         source = read_source(path, options.max_bytes)
+    except TooLarge as exc:
+        return FileResult(name, "skipped", reason=str(exc))
     except BadInput as exc:
         return FileResult(name, "failed", reason=str(exc))
     rules = select_rules(options.select, options.ignore)

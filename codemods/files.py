@@ -21,6 +21,10 @@ class BadInput(Exception):
     """A file that cannot be processed; the message is the reason, for the user."""
 
 
+class TooLarge(BadInput):
+    """A file over the size limit: skipped on purpose, not an error."""
+
+
 @dataclass
 class Source:
     path: Path
@@ -38,7 +42,7 @@ def read_source(path: Path, max_bytes: int) -> Source:
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
-            raise BadInput(f"larger than {max_bytes // 1_000_000} MB ({size:,} bytes); skipped")
+            raise TooLarge(f"larger than {max_bytes // 1_000_000} MB ({size:,} bytes); skipped")
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
@@ -76,9 +80,9 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def encode(source: Source, text: str) -> bytes:
-    data = text.encode(source.encoding)
-    return codecs.BOM_UTF8 + data if source.bom else data
+def encode(text: str, encoding: str, bom: bool) -> bytes:
+    data = text.encode(encoding)
+    return codecs.BOM_UTF8 + data if bom else data
 
 
 def write_atomic(path: Path, data: bytes) -> None:

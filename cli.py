@@ -1,0 +1,135 @@
+"""mmcodemod command line: `run`, `rules`, `explain`. Thin: options in, `codemods` does the work."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from codemods import __version__
+from codemods.rules import all_rules, get_rule
+from codemods.runner import CHECK, DIFF, INTERACTIVE, WRITE, Settings, execute
+from codemods.settings import SettingsError, load, split_list
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="mmcodemod")
+def main():
+    """Upgrade MMClassification 0.x / MMSelfSup 0.x code and configs to MMPretrain 1.x.
+
+    \b
+    Examples:
+      mmcodemod run src/ configs/ --diff     # show what would change
+      mmcodemod run . -i                     # review and apply hunk by hunk
+      mmcodemod run . --check                # in CI: exit 1 while work is left
+      mmcodemod rules                        # list the rules
+      mmcodemod explain MMC101               # what a rule does, with an example
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--diff", "mode", flag_value=DIFF, help="Print a unified diff (git apply-able); change nothing.")
+@click.option("--check", "mode", flag_value=CHECK,
+              help="List the files that would change; change nothing. Exit 1 if any would.")
+@click.option("-i", "--interactive", "mode", flag_value=INTERACTIVE,
+              help="Review each hunk and answer y/n/a/d/q/? (needs a terminal).")
+@click.option("--select", multiple=True, metavar="IDS",
+              help="Only run these rules (ids or id prefixes, comma-separated or repeated), e.g. --select MMC1,MMC401.")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Do not run these rules (ids or prefixes), e.g. --ignore MMC5.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files and folders matching GLOB (repeatable), e.g. --exclude 'third_party/*'.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs), e.g. -j 2.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the diff or file list asked for).")
+@click.option("-v", "--verbose", is_flag=True, help="Also name every file, TODO and rule count.")
+@click.option("--no-color", is_flag=True, help="No colour (also when the NO_COLOR variable is set).")
+@click.option("--max-size", type=click.IntRange(min=1), default=5, show_default=True, metavar="MB",
+              help="Skip files larger than this many megabytes, with a message.")
+def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, max_size):
+    """Migrate the Python files under PATHS in place (or show, check, review).
+
+    \b
+    Directories are searched for .py files; .gitignore'd files, .git, virtualenvs,
+    site-packages, __pycache__, build/ and dist/ are skipped. Defaults for --select,
+    --ignore and --exclude come from [tool.mmcodemod] in the nearest pyproject.toml.
+
+    \b
+    What a rule cannot migrate safely is marked in the code with
+      # TODO(mmcodemod): <RULE-ID> <what to do>
+    and counted in the closing summary.
+
+    \b
+    Exit codes: 0 done or nothing to do; 1 --check/--diff found work left;
+                2 some file could not be processed (each one is named).
+
+    \b
+    Examples:
+      mmcodemod run samples/ --diff
+      mmcodemod run src/ -i
+      mmcodemod run . --check --exclude 'third_party/*'
+    """
+    mode = mode or WRITE
+    try:
+        defaults = load(paths)
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if mode == INTERACTIVE and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo("error: --interactive needs a terminal (stdin and stdout are not one); "
+                   "use --diff to see the changes or run without -i to apply them all", err=True)
+        sys.exit(2)
+    settings = Settings(
+        paths=paths,
+        mode=mode,
+        select=split_list(select) if select else defaults.get("select", ()),
+        ignore=split_list(ignore) if ignore else defaults.get("ignore", ()),
+        exclude=tuple(exclude) or defaults.get("exclude", ()),
+        jobs=jobs or 0,
+        quiet=quiet,
+        verbose=verbose,
+        color=not (no_color or os.environ.get("NO_COLOR")),
+        max_bytes=max_size * 1_000_000,
+    )
+    sys.exit(execute(settings))
+
+
+@main.command(context_settings=CONTEXT)
+def rules():
+    """List every rule: id, kind (code or config) and title, in the order they run."""
+    for rule in all_rules():
+        click.echo(f"{rule.id:<8} {rule.kind:<7} {rule.title}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("rule_id")
+def explain(rule_id):
+    """Show what rule RULE_ID does, a before/after example and the guide section.
+
+    Example: mmcodemod explain MMC101
+    """
+    try:
+        rule = get_rule(rule_id.upper())
+    except KeyError:
+        click.echo(f"error: no rule {rule_id!r}; `mmcodemod rules` lists them", err=True)
+        sys.exit(2)
+    doc = (type(rule).__doc__ or "").strip()
+    click.echo(f"{rule.id}: {rule.title}")
+    click.echo(f"kind: {rule.kind}    guide: {rule.guide}")
+    if doc:
+        click.echo(f"\n{doc}")
+    if rule.before:
+        click.echo("\nBefore:\n" + _indent(rule.before))
+        click.echo("After:\n" + _indent(rule.after))
+
+
+def _indent(text: str) -> str:
+    import textwrap
+
+    return textwrap.indent(textwrap.dedent(text).strip("\n") + "\n", "    ")
+
+
+if __name__ == "__main__":
+    main()

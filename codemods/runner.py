@@ -1,0 +1,244 @@
+"""One `mmcodemod run`: discover, migrate in worker processes, hand each result to a sink,
+print a summary, and compute the exit code (0 done, 1 work left for --check/--diff, 2 errors)."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import click
+
+from codemods import engine
+from codemods.diffing import unified_diff
+from codemods.discover import discover
+from codemods.files import encode, write_atomic
+from codemods.rules import select_rules
+
+WRITE, DIFF, CHECK, INTERACTIVE = "write", "diff", "check", "interactive"
+
+
+@dataclass
+class Settings:
+    paths: Sequence[str]
+    mode: str = WRITE
+    select: tuple = ()
+    ignore: tuple = ()
+    exclude: tuple = ()
+    jobs: int = 0
+    quiet: bool = False
+    verbose: bool = False
+    color: bool = True
+    max_bytes: int = engine.DEFAULT_MAX_BYTES
+
+
+@dataclass
+class Totals:
+    scanned: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    declined: int = 0
+    todos: int = 0
+    rules: dict = field(default_factory=dict)
+
+
+class Console:
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+
+    def err(self, text: str, **style) -> None:
+        click.echo(click.style(text, **style) if style else text, err=True, color=self.s.color)
+
+    def out(self, text: str, **style) -> None:
+        click.echo(click.style(text, **style) if style else text, color=self.s.color, nl=False)
+
+    def info(self, text: str) -> None:
+        if not self.s.quiet:
+            self.err(text)
+
+    def detail(self, text: str) -> None:
+        if self.s.verbose:
+            self.err(text)
+
+
+def display_path(path: str) -> str:
+    """Path relative to the current directory when inside it (as in diffs and reports)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def execute(settings: Settings) -> int:
+    console = Console(settings)
+    start = time.perf_counter()
+    files, problems = discover(settings.paths, settings.exclude)
+    totals = Totals()
+    for path, reason in problems:
+        console.err(f"error: {path}: {reason}", fg="red")
+        totals.failed += 1
+    options = engine.Options(select=settings.select, ignore=settings.ignore, max_bytes=settings.max_bytes)
+    if not select_rules(options.select, options.ignore):
+        console.err("error: --select/--ignore leave no rule to run (see `mmcodemod rules`)", fg="red")
+        return 2
+    sink = _make_sink(settings, console)
+    progress = Progress(len(files), enabled=sys.stderr.isatty() and not settings.quiet and len(files) > 50)
+    try:
+        for result in engine.run(files, options, settings.jobs or engine.default_jobs()):
+            progress.step()
+            _count(result, totals, console)
+            if result.status == "changed":
+                sink.take(result, totals)
+    except KeyboardInterrupt:
+        progress.done()
+        console.err("interrupted: files already written are complete; nothing is half-written", fg="red")
+        return 130
+    except _StopReview:
+        console.err("quit: the remaining files were left as they are")
+    progress.done()
+    _summary(settings, totals, console, time.perf_counter() - start)
+    if totals.failed:
+        return 2
+    if settings.mode in (DIFF, CHECK) and totals.changed:
+        return 1
+    return 0
+
+
+def _count(result: engine.FileResult, totals: Totals, console: Console) -> None:
+    totals.scanned += 1
+    name = display_path(result.path)
+    if result.status == "failed":
+        totals.failed += 1
+        console.err(f"error: {name}: {result.reason}", fg="red")
+    elif result.status == "skipped":
+        totals.skipped += 1
+        console.info(f"skipped: {name}: {result.reason}")
+    elif result.status == "unchanged":
+        totals.unchanged += 1
+        console.detail(f"unchanged: {name}")
+
+
+class _StopReview(Exception):
+    pass
+
+
+class _Sink:
+    def __init__(self, settings: Settings, console: Console) -> None:
+        self.settings, self.console = settings, console
+
+    def take(self, result: engine.FileResult, totals: Totals) -> None:
+        if self.apply(result):
+            totals.changed += 1
+            totals.todos += len(result.todos)
+            for rule_id, count in result.changes.items():
+                totals.rules[rule_id] = totals.rules.get(rule_id, 0) + count
+            for line, rule_id, message in result.todos:
+                self.console.detail(f"{display_path(result.path)}:{line}: TODO {rule_id} {message}")
+        else:
+            totals.unchanged += 1
+
+    def apply(self, result: engine.FileResult) -> bool:
+        raise NotImplementedError
+
+
+class _WriteSink(_Sink):
+    def apply(self, result):
+        write_atomic(Path(result.path), encode(result.new, result.encoding, result.bom))
+        self.console.detail(f"migrated: {display_path(result.path)}")
+        return True
+
+
+class _DiffSink(_Sink):
+    def apply(self, result):
+        diff = unified_diff(result.old, result.new, display_path(result.path), result.spans)
+        if self.settings.color and sys.stdout.isatty():
+            for line in diff.splitlines(True):
+                colour = {"-": "red", "+": "green", "@": "cyan"}.get(line[:1])
+                bold = line.startswith(("--- ", "+++ "))
+                self.console.out(line, fg=None if bold else colour, bold=bold)
+        else:
+            click.echo(diff, nl=False)
+        return True
+
+
+class _CheckSink(_Sink):
+    def apply(self, result):
+        click.echo(display_path(result.path))
+        return True
+
+
+class _InteractiveSink(_Sink):
+    def __init__(self, settings, console) -> None:
+        super().__init__(settings, console)
+        from codemods.interactive import Reviewer
+
+        rules = select_rules(settings.select, settings.ignore)
+        self.reviewer = Reviewer(color=settings.color,
+                                 remigrate=lambda text: _remigrate(text, rules))
+
+    def apply(self, result):
+        from codemods.interactive import Quit
+
+        try:
+            review = self.reviewer.review(result, display_path(result.path))
+        except Quit:
+            raise _StopReview() from None
+        if review.text is None or review.text == result.old:
+            return False
+        write_atomic(Path(result.path), encode(review.text, result.encoding, result.bom))
+        return True
+
+
+def _remigrate(text: str, rules) -> str:
+    try:
+        return engine.migrate_text(text, None, rules).new
+    except Exception:  # the review result compiled; a failure here only loses a note
+        return text
+
+
+def _make_sink(settings: Settings, console: Console) -> _Sink:
+    return {WRITE: _WriteSink, DIFF: _DiffSink, CHECK: _CheckSink,
+            INTERACTIVE: _InteractiveSink}[settings.mode](settings, console)
+
+
+class Progress:
+    """A one-line progress bar on stderr, only on a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.count, self.shown = total, enabled, 0, -1
+
+    def step(self) -> None:
+        self.count += 1
+        if not self.enabled:
+            return
+        percent = self.count * 100 // max(1, self.total)
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\r[{bar:<25}] {self.count}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def _summary(settings: Settings, totals: Totals, console: Console, seconds: float) -> None:
+    if settings.quiet:
+        return
+    verb = {WRITE: "changed", DIFF: "would change", CHECK: "would change",
+            INTERACTIVE: "changed"}[settings.mode]
+    parts = [f"{totals.scanned} files scanned", f"{totals.changed} {verb}",
+             f"{totals.unchanged} unchanged", f"{totals.failed} failed"]
+    if totals.skipped:
+        parts.append(f"{totals.skipped} skipped")
+    todo = "TODO" if totals.todos == 1 else "TODOs"
+    console.err(f"mmcodemod: {', '.join(parts)}; {totals.todos} {todo} left for you; {seconds:.2f}s")
+    if settings.verbose and totals.rules:
+        for rule_id, count in sorted(totals.rules.items()):
+            console.err(f"  {rule_id}: {count} change(s)")
