@@ -48,12 +48,13 @@ class Reviewer:
         self.remigrate = remigrate  # runs the rules again on an assembled text
 
     def echo(self, text: str = "", **style) -> None:
-        click.echo(click.style(text, **style) if style else text, file=self.out, color=self.color)
+        click.echo(click.style(text, **style) if style else text, file=self.out,
+                   color=None if self.color else False)
 
     def ask(self, prompt: str) -> str:
         while True:
-            self.out.write(click.style(prompt, fg="blue", bold=True) if self.color else prompt)
-            self.out.flush()
+            click.echo(click.style(prompt, fg="blue", bold=True), file=self.out, nl=False,
+                       color=None if self.color else False)
             line = self.inp.readline()
             if not line:
                 raise Quit()

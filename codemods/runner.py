@@ -51,10 +51,13 @@ class Console:
         self.s = settings
 
     def err(self, text: str, **style) -> None:
-        click.echo(click.style(text, **style) if style else text, err=True, color=self.s.color)
+        # color=None lets click strip colour when the stream is not a terminal.
+        click.echo(click.style(text, **style) if style else text, err=True,
+                   color=None if self.s.color else False)
 
     def out(self, text: str, **style) -> None:
-        click.echo(click.style(text, **style) if style else text, color=self.s.color, nl=False)
+        click.echo(click.style(text, **style) if style else text, nl=False,
+                   color=None if self.s.color else False)
 
     def info(self, text: str) -> None:
         if not self.s.quiet:
