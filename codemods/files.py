@@ -53,6 +53,8 @@ def read_source(path: Path, max_bytes: int) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
+        if "invalid or missing encoding declaration" in str(exc):
+            raise BadInput("not valid utf-8 and no PEP 263 coding line; re-encode it") from None
         raise BadInput(f"bad encoding declaration: {exc}") from None
     if encoding == "utf-8-sig":
         encoding = "utf-8"

@@ -1,0 +1,187 @@
+"""The engine with throw-away rules: flow, verification, labels, TODOs, failures."""
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from codemods import engine
+from codemods.classify import classify
+from codemods.diffing import assemble, hunks, unified_diff
+from codemods.rule import CODE, Rule
+from codemods.todo import TodoTransformer, add_todo, find_todos
+
+
+class Rename(Rule):
+    """Renames one name; a stand-in for a real rule."""
+
+    title = "rename"
+    kind = CODE
+    guide = "test"
+
+    def __init__(self, rule_id, old, new):
+        self.id, self.old, self.new = rule_id, old, new
+        self.triggers = (old,)
+
+    def transform(self, module, ctx):
+        rule = self
+
+        class T(cst.CSTTransformer):
+            def leave_Name(self, original, updated):
+                if updated.value == rule.old:
+                    ctx.record(rule.id)
+                    return updated.with_changes(value=rule.new)
+                return updated
+
+        return module.visit(T())
+
+
+class Broken(Rule):
+    id, title, kind, guide, triggers = "X9", "broken", CODE, "test", ("x",)
+
+    def transform(self, module, ctx):
+        return module.with_changes(body=[cst.SimpleStatementLine([cst.Return()])])
+
+
+class Crashing(Broken):
+    id = "X8"
+
+    def transform(self, module, ctx):
+        raise ValueError("boom")
+
+
+def write(tmp_path, text, name="f.py"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_rules_run_in_order_on_one_tree():
+    rules = [Rename("A1", "alpha", "beta"), Rename("A2", "beta", "gamma")]
+    migration = engine.migrate_text("alpha = 1\n", None, rules, kind="code")
+    assert migration.new == "gamma = 1\n"
+    assert migration.changes == {"A1": 1, "A2": 1}
+
+
+def test_rule_without_trigger_does_not_run():
+    migration = engine.migrate_text("x = 1\n", None, [Rename("A1", "alpha", "beta")], kind="code")
+    assert migration.new == "x = 1\n" and migration.changes == {}
+
+
+def test_spans_name_the_rule_of_each_hunk():
+    old = "alpha = 1\n" + "pass\n" * 10 + "delta = 2\n"
+    rules = [Rename("A1", "alpha", "beta"), Rename("A2", "delta", "omega")]
+    migration = engine.migrate_text(old, None, rules, kind="code")
+    file_hunks = hunks(old, migration.new, migration.spans)
+    assert [h.rules for h in file_hunks] == [("A1",), ("A2",)]
+
+
+def test_assemble_applies_only_accepted_hunks():
+    old = "alpha = 1\n" + "pass\n" * 10 + "delta = 2\n"
+    new = "beta = 1\n" + "pass\n" * 10 + "omega = 2\n"
+    file_hunks = hunks(old, new)
+    assert assemble(old, new, file_hunks, {2}) == "alpha = 1\n" + "pass\n" * 10 + "omega = 2\n"
+    assert assemble(old, new, file_hunks, {1, 2}) == new
+
+
+def test_diff_marks_missing_final_newline():
+    diff = unified_diff("a = 1", "b = 1", "f.py")
+    assert diff == (
+        "--- a/f.py\n+++ b/f.py\n@@ -1 +1 @@\n-a = 1\n\\ No newline at end of file\n"
+        "+b = 1\n\\ No newline at end of file\n"
+    )
+
+
+def test_output_that_does_not_compile_fails_the_file(tmp_path, monkeypatch):
+    path = write(tmp_path, "x = 1\n")
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Broken()])
+    result = engine.process_file(path, engine.Options())
+    assert result.status == "failed" and "X9" in result.reason and "does not compile" in result.reason
+    assert path.read_text() == "x = 1\n"
+
+
+def test_rule_crash_fails_only_that_file(tmp_path, monkeypatch):
+    path = write(tmp_path, "x = 1\n")
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Crashing()])
+    result = engine.process_file(path, engine.Options())
+    assert result.status == "failed" and "X8" in result.reason and "boom" in result.reason
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("x = (\n", "syntax error at line"),
+    ('print "hello"\n', "Python 2"),
+    ("def f():\n\treturn 1\n        return 2\n", "syntax error"),
+])
+def test_unparsable_files_are_named(tmp_path, monkeypatch, text, reason):
+    path = write(tmp_path, text)
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "print", "p"),
+                                                            Rename("A2", "x", "y"),
+                                                            Rename("A3", "return", "r")])
+    result = engine.process_file(path, engine.Options())
+    assert result.status == "failed" and reason in result.reason
+    assert path.read_text() == text
+
+
+def test_prefilter_skips_parsing(tmp_path, monkeypatch):
+    path = write(tmp_path, "x = (\n")  # would fail to parse
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    assert engine.process_file(path, engine.Options()).status == "unchanged"
+
+
+def test_empty_file_is_fine(tmp_path, monkeypatch):
+    path = write(tmp_path, "")
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    assert engine.process_file(path, engine.Options()).status == "unchanged"
+
+
+def test_crlf_and_bom_survive_a_change(tmp_path, monkeypatch):
+    path = tmp_path / "f.py"
+    path.write_bytes(b"\xef\xbb\xbfalpha = 1\r\nx = 2\r\n")
+    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    result = engine.process_file(path, engine.Options())
+    assert result.new == "beta = 1\r\nx = 2\r\n" and result.bom
+
+
+class Marker(TodoTransformer):
+    rule_id = "T1"
+
+    def visit_Call(self, node):
+        self.todo("check this call")
+
+
+def test_todo_lands_above_the_statement_once():
+    source = "def f():\n    y = g(1)\n"
+    once = cst.parse_module(source).visit(Marker())
+    twice = once.visit(Marker())
+    expected = "def f():\n    # TODO(mmcodemod): T1 check this call\n    y = g(1)\n"
+    assert once.code == expected and twice.code == expected
+    assert find_todos(expected) == [(2, "T1", "check this call")]
+
+
+def test_add_todo_flattens_multiline_messages():
+    stmt = cst.parse_statement("x = 1\n")
+    assert "a b" in cst.Module([add_todo(stmt, "T1", "a\n b")]).code
+
+
+def test_new_todos_ignores_existing_ones():
+    old = "# TODO(mmcodemod): T1 old\nx = 1\n"
+    new = "# TODO(mmcodemod): T1 old\n# TODO(mmcodemod): T2 new\nx = 1\n"
+    assert engine.new_todos(old, new) == [(2, "T2", "new")]
+
+
+@pytest.mark.parametrize("text", [
+    "data = dict(a=1)\nrunner = Runner()\n\ndef main():\n    pass\n",
+    "import torch\ndata = dict(x=1)\n",
+    "model = dict(type='X')\n",
+])
+def test_ordinary_code_is_not_a_config(text):
+    assert classify(cst.parse_module(text), Path("src/train.py")) == "code"
+
+
+@pytest.mark.parametrize("text, path", [
+    ("_base_ = ['a.py']\n", "x.py"),
+    ("model = dict(type='X')\noptimizer = dict(type='SGD')\n", "x.py"),
+    ("model = dict(type='X')\n", "configs/x.py"),
+])
+def test_configs_are_configs(text, path):
+    assert classify(cst.parse_module(text), Path(path)) == "config"
