@@ -91,6 +91,24 @@ def test_samples_are_valid_python():
         compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
 
 
+def test_sample_config_bases_exist():
+    """Every `_base_` of the sample configs names a file that exists (relative to the config)."""
+    import ast
+
+    leaves = 0
+    for path in sorted((SAMPLES / "configs").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "_base_" for t in node.targets):
+                bases = ast.literal_eval(node.value)
+                bases = [bases] if isinstance(bases, str) else bases
+                assert bases, path
+                for base in bases:
+                    assert (path.parent / base).resolve().is_file(), f"{path}: {base}"
+                leaves += 1
+    assert leaves >= 3
+
+
 def test_runs_succeed(migrated):
     # exit 0 (done) or 1 (--check found work); never 2 (a file could not be processed)
     assert migrated["check"].exit_code in (0, 1), migrated["check"].output
