@@ -1,0 +1,107 @@
+"""Replace, insert and remove top-level assignments of a config module, keeping comments.
+
+`replace_keys(module, old, new)` is the one edit a config rule usually needs: the statements that
+assign the keys in `old` go away and the `new` assignments take the place of the first of them
+(with the comments that were above any of them); a key of `new` that the file already assigns is
+rewritten where it stands. With none of `old` present, the new assignments go at the end.
+"""
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+from codemods.config.build import to_code
+from codemods.config.model import assign_target
+
+Value = Union[cst.BaseExpression, object]
+
+
+def expr_of(value: Value, indent: int = 0) -> cst.BaseExpression:
+    if isinstance(value, cst.BaseExpression):
+        return value
+    return cst.parse_expression(to_code(value, indent))
+
+
+def assignment(key: str, value: Value, like: Optional[cst.SimpleStatementLine] = None) -> cst.SimpleStatementLine:
+    """`key = value` as a statement; `like` gives the comments and line ending to keep."""
+    stmt = cst.parse_statement(f"{key} = {cst.Module([]).code_for_node(expr_of(value, len(key) + 3))}\n")
+    if like is not None:
+        stmt = stmt.with_changes(leading_lines=like.leading_lines, trailing_whitespace=like.trailing_whitespace)
+    return stmt
+
+
+def set_value(stmt: cst.SimpleStatementLine, value: Value) -> cst.SimpleStatementLine:
+    small = stmt.body[0]
+    indent = len(assign_target(stmt) or "") + 3
+    return stmt.with_changes(body=[small.with_changes(value=expr_of(value, indent))])
+
+
+def _comment_lines(stmt) -> List[cst.EmptyLine]:
+    return [line for line in stmt.leading_lines if line.comment is not None]
+
+
+def replace_keys(module: cst.Module, old: Iterable[str], new: Sequence[Tuple[str, Value]]) -> cst.Module:
+    old = set(old)
+    new_keys = [k for k, _ in new]
+    existing = {assign_target(s) for s in module.body} & set(new_keys)
+    body: List = []
+    kept_comments: List[cst.EmptyLine] = []
+    first_old = None
+    for stmt in module.body:
+        name = assign_target(stmt)
+        if name in existing and name not in old:
+            body.append(set_value(stmt, dict(new)[name]))
+        elif name in old:
+            if first_old is None:
+                first_old = len(body)
+                body.append(stmt)  # placeholder, replaced below
+            else:
+                kept_comments += _comment_lines(stmt)
+        else:
+            body.append(stmt)
+    inserted = [(k, v) for k, v in new if k not in existing or k in old]
+    if first_old is None:
+        return module.with_changes(body=[*body, *(assignment(k, v) for k, v in inserted)])
+    anchor = body[first_old]
+    stmts = [assignment(k, v) for k, v in inserted]
+    if stmts:
+        stmts[0] = stmts[0].with_changes(leading_lines=[*anchor.leading_lines, *kept_comments])
+        stmts[-1] = stmts[-1].with_changes(trailing_whitespace=anchor.trailing_whitespace)
+    elif kept_comments or _comment_lines(anchor):
+        # Nothing replaces the keys: their comments move onto the next statement.
+        return _move_comments(body, first_old, [*_comment_lines(anchor), *kept_comments], module)
+    return module.with_changes(body=[*body[:first_old], *stmts, *body[first_old + 1:]])
+
+
+def _move_comments(body, index, comments, module):
+    rest = body[index + 1:]
+    if rest:
+        rest[0] = rest[0].with_changes(leading_lines=[*comments, *rest[0].leading_lines])
+        return module.with_changes(body=[*body[:index], *rest])
+    footer = [*module.footer, *comments]
+    return module.with_changes(body=body[:index], footer=footer)
+
+
+def remove_keys(module: cst.Module, keys: Iterable[str]) -> cst.Module:
+    return replace_keys(module, keys, [])
+
+
+def insert_after(module: cst.Module, anchor: Optional[str], key: str, value: Value) -> cst.Module:
+    """Insert `key = value` after the assignment of `anchor` (at the end if there is none)."""
+    body = list(module.body)
+    index = len(body)
+    for i, stmt in enumerate(body):
+        if assign_target(stmt) == anchor:
+            index = i + 1
+    body.insert(index, assignment(key, value))
+    return module.with_changes(body=body)
+
+
+def statement_of(module: cst.Module, key: str) -> Optional[int]:
+    """Index of the last plain top-level assignment of `key`."""
+    found = None
+    for i, stmt in enumerate(module.body):
+        if assign_target(stmt) == key:
+            found = i
+    return found

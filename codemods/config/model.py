@@ -1,0 +1,216 @@
+"""A config module as MMEngine sees it: top-level keys, their values, and its `_base_` files.
+
+`ConfigFile(module, path)` reads the module's top-level assignments. `local(key)` is the value this
+file writes (MISSING if none), `inherited(key)` the value its bases give (merged, recursively),
+`merged(key)` both together. Base files are parsed from disk, never executed, and cached per
+process. The first module seen for a path is remembered as that file's original text: when the
+tool rewrites a base before its children in the same process, children are still read against
+the 0.x base they were written for.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+from codemods.config.merge import merge
+from codemods.config.values import MISSING, Evaluator, Unknown
+
+_ORIGINALS: Dict[str, cst.Module] = {}  # real path -> first module seen (the user's original)
+_FILES: Dict[str, "ConfigFile"] = {}  # real path -> parsed base file
+_LOADING = set()  # real paths of files whose bases are being loaded
+MAX_DEPTH = 20  # _base_ chains deeper than this are treated as cycles
+
+
+def remember_original(module: cst.Module, path: Optional[Path]) -> None:
+    if path is not None:
+        _ORIGINALS.setdefault(_key(path), module)
+
+
+def _key(path) -> str:
+    return os.path.realpath(str(path))
+
+
+def assign_target(stmt) -> Optional[str]:
+    """The name a top-level `name = value` statement binds, else None."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        target = small.target
+    else:
+        return None
+    return target.value if isinstance(target, cst.Name) else None
+
+
+def _bound_names(node) -> List[str]:
+    """Names a statement binds or changes in place (`x = `, `x[...] = `, `x.update(...)`, `for x`)."""
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_AssignTarget(self, n):
+            found.append(_root(n.target))
+
+        def visit_AugAssign(self, n):
+            found.append(_root(n.target))
+
+        def visit_AnnAssign(self, n):
+            found.append(_root(n.target))
+
+        def visit_For(self, n):
+            found.append(_root(n.target))
+
+        def visit_Call(self, n):
+            if isinstance(n.func, cst.Attribute):
+                found.append(_root(n.func.value))
+
+        def visit_Del(self, n):
+            found.append(_root(n.target))
+
+    node.visit(Visitor())
+    return [n for n in found if n]
+
+
+def _root(expr) -> Optional[str]:
+    while isinstance(expr, (cst.Attribute, cst.Subscript)):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+class ConfigFile:
+    def __init__(self, module: cst.Module, path: Optional[Path] = None, depth: int = 0) -> None:
+        self.module = module
+        self.path = Path(path) if path is not None else None
+        self.depth = depth
+        self.statements: Dict[str, int] = {}  # key -> index in module.body of its last plain assignment
+        self.dynamic = set()  # keys built by control flow or changed in place: not readable
+        self._values: Dict[str, object] = {}
+        self._bases: Optional[List[Optional["ConfigFile"]]] = None
+        self.evaluate = Evaluator(self.local, self.base_value)
+        self._scan()
+
+    def _scan(self) -> None:
+        for index, stmt in enumerate(self.module.body):
+            name = assign_target(stmt)
+            if name is not None:
+                self.statements[name] = index
+                self._values.pop(name, None)
+                self.dynamic.discard(name)
+                continue
+            self.dynamic.update(_bound_names(stmt))
+
+    # -- values --------------------------------------------------------------------------
+    def keys(self) -> List[str]:
+        return list(self.statements)
+
+    def node(self, key: str) -> Optional[cst.BaseExpression]:
+        index = self.statements.get(key)
+        if index is None:
+            return None
+        small = self.module.body[index].body[0]
+        return small.value
+
+    def local(self, key: str):
+        """The value this file assigns to `key` (MISSING if none, Unknown if not readable)."""
+        if key in self._values:
+            return self._values[key]
+        node = self.node(key)
+        if node is None:
+            value = MISSING if key not in self.dynamic else Unknown(cst.Name(key))
+        elif key in self.dynamic:
+            value = Unknown(node)
+        else:
+            self._values[key] = Unknown(node)  # guards against `a = a` loops
+            value = self.evaluate(node)
+        self._values[key] = value
+        return value
+
+    def inherited(self, key: str):
+        """What the `_base_` files give for `key`, merged (MISSING if none)."""
+        value = MISSING
+        for base in self.bases():
+            if base is None:
+                continue
+            found = base.merged(key)
+            if found is not MISSING:
+                value = found if value is MISSING else merge(value, found)
+        return value
+
+    def merged(self, key: str):
+        return merge(self.inherited(key), self.local(key))
+
+    def base_value(self, path: list):
+        value = self.inherited(path[0])
+        for part in path[1:]:
+            if not isinstance(value, dict) or part not in value:
+                return MISSING
+            value = value[part]
+        return value
+
+    def has(self, key: str) -> bool:
+        return key in self.statements or key in self.dynamic or self.inherited(key) is not MISSING
+
+    # -- bases ---------------------------------------------------------------------------
+    def base_paths(self) -> List[Optional[Path]]:
+        """Paths of `_base_` files (None for an entry that is not a plain relative path)."""
+        value = self.local("_base_")
+        if value is MISSING:
+            return []
+        entries = value if isinstance(value, (list, tuple)) else [value]
+        paths = []
+        for entry in entries:
+            if not isinstance(entry, str) or "::" in entry or "{{" in entry or self.path is None:
+                paths.append(None)
+                continue
+            paths.append(self.path.parent / entry)
+        return paths
+
+    def bases(self) -> List[Optional["ConfigFile"]]:
+        if self._bases is None:
+            self._bases = [load(p, self.depth + 1) if p is not None else None for p in self.base_paths()]
+        return self._bases
+
+    def bases_known(self) -> bool:
+        """Could every `_base_` file be read? (If not, partial overrides cannot be resolved.)"""
+        return all(b is not None and b.bases_known() for b in self.bases())
+
+
+def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
+    """A base file parsed from disk (its original text if this process rewrote it), or None."""
+    if depth > MAX_DEPTH:
+        return None
+    key = _key(path)
+    if key in _LOADING:
+        return None  # a `_base_` cycle: the file that closes it reads as unknown
+    if key in _FILES:
+        return _FILES[key]
+    module = _ORIGINALS.get(key)
+    if module is None:
+        try:
+            module = cst.parse_module(Path(path).read_bytes())
+        except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
+            return None
+        _ORIGINALS[key] = module
+    _LOADING.add(key)
+    try:
+        config = ConfigFile(module, Path(path), depth)
+        config.bases()  # loaded now, while a cycle back to this file can still be seen
+    finally:
+        _LOADING.discard(key)
+    _FILES[key] = config
+    return config
+
+
+def for_rule(module: cst.Module, path: Optional[Path]) -> ConfigFile:
+    """The model a rule builds for the file it is transforming."""
+    remember_original(module, path)
+    return ConfigFile(module, path)
+
+
+def clear_cache() -> None:
+    _ORIGINALS.clear()
+    _FILES.clear()
