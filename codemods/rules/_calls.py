@@ -1,0 +1,190 @@
+"""Shared pieces of the MMC2 rules (mmcls.apis, mmcls.utils).
+
+These rules run before the import renames (MMC1), so the file still imports from mmcls. A rule
+finds calls of an mmcls function through the import map (a user's own `train_model` is not
+imported from mmcls, so it is left alone), rewrites them, and then fixes the imports with
+`fix_imports`: the replaced name leaves its `from mmcls... import` line when nothing uses it any
+more, and the new names are imported right after the statement that imported the old one (so an
+import inside a function or a `try:` gets its replacement in the same place).
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from codemods.importmap import ImportMap, dotted, relative_module
+
+OLD_PACKAGES = ("mmcls", "mmselfsup")
+
+
+def mmcls_function(imap: ImportMap, func: cst.BaseExpression, package: str,
+                   names: Iterable[str]) -> Optional[str]:
+    """The short name if `func` is `<package>[.submodule].<name>` for one of `names`."""
+    qualified = imap.qualified(func)
+    if qualified is None or not qualified.startswith(package + "."):
+        return None
+    short = qualified.rsplit(".", 1)[1]
+    return short if short in names else None
+
+
+def imports_package(imap: ImportMap, package: str) -> bool:
+    """Cheap check: does any import of the file reach into `package`?"""
+    return any(v == package.split(".")[0] or v.startswith(package) for v in imap.names.values())
+
+
+def argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpression]:
+    """The value passed as positional `index` or as `keyword=`, else None."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[index].value if index < len(positional) else None
+
+
+def keywords(call: cst.Call) -> Dict[str, cst.BaseExpression]:
+    return {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(a.star for a in call.args)
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def root_name(node: cst.BaseExpression) -> Optional[str]:
+    """The local name an expression such as `apis.train_model` starts with."""
+    name = dotted(node)
+    return name.split(".")[0] if name else None
+
+
+class _Names(cst.CSTVisitor):
+    """Every Name used outside import statements (what still refers to a local name)."""
+
+    def __init__(self) -> None:
+        self.used: Dict[str, int] = {}
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used[node.value] = self.used.get(node.value, 0) + 1
+
+
+def used_names(module: cst.Module) -> Dict[str, int]:
+    visitor = _Names()
+    module.visit(visitor)
+    return visitor.used
+
+
+def unique_name(base: str, taken: Set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def import_line(module: str, name: str, asname: Optional[str] = None) -> cst.SimpleStatementLine:
+    alias = f" as {asname}" if asname and asname != name else ""
+    return cst.parse_statement(f"from {module} import {name}{alias}\n")
+
+
+class _ImportFixer(cst.CSTTransformer):
+    """Drop unused replaced names from old imports; add new imports after the anchor imports.
+
+    `drop`: local names to remove from `from mmcls... import` lines.
+    `after`: local name -> [(module, name)] to import right after the statement binding it.
+    """
+
+    def __init__(self, drop: Set[str], after: Dict[str, List[Tuple[str, str]]]) -> None:
+        super().__init__()
+        self.drop = drop
+        self.after = after
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
+            return updated
+        body, extra = [], []
+        for small in updated.body:
+            small, bound = self._edit(small)
+            if small is not None:
+                body.append(small)
+            for local in bound:
+                for item in self.after.get(local, []):
+                    if item not in extra:
+                        extra.append(item)
+        if len(body) == len(updated.body) and not extra:
+            return updated
+        new = [import_line(m, n) for m, n in extra]
+        if body:
+            body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            new.insert(0, updated.with_changes(body=body))
+        elif new:
+            new[0] = new[0].with_changes(leading_lines=updated.leading_lines)
+        if not new:
+            return cst.RemoveFromParent()
+        return cst.FlattenSentinel(new)
+
+    def _edit(self, small: cst.BaseSmallStatement):
+        """(statement or None if emptied, local names it binds)."""
+        if isinstance(small, cst.Import):
+            return small, [_local(a) for a in small.names]
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            return small, []
+        bound = [_local(a) for a in small.names]
+        if not relative_module(small).startswith(OLD_PACKAGES):
+            return small, bound
+        kept = [a for a in small.names if _local(a) not in self.drop]
+        if len(kept) == len(small.names):
+            return small, bound
+        if not kept:
+            return None, bound
+        if kept[-1] is not small.names[-1]:
+            kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
+        return small.with_changes(names=kept), bound
+
+    def leave_IndentedBlock(self, original, updated):
+        # Removing the only import of a `try:` body must leave valid code.
+        if not updated.body:
+            return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return updated
+
+
+def _local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None:
+        return dotted(alias.asname.name)
+    return dotted(alias.name).split(".")[0]
+
+
+def fix_imports(module: cst.Module, replaced: Set[str],
+                after: Dict[str, List[Tuple[str, str]]]) -> cst.Module:
+    """Remove `replaced` local names that nothing uses any more, add the `after` imports.
+
+    Imports already present (same local name bound to the same target) are not added twice.
+    """
+    used = used_names(module)
+    drop = {name for name in replaced if name not in used}
+    imap = ImportMap.from_module(module)
+    wanted = {}
+    for anchor, items in after.items():
+        fresh = [(m, n) for m, n in items if imap.names.get(n) != f"{m}.{n}"]
+        if fresh:
+            wanted[anchor] = fresh
+    if not drop and not wanted:
+        return module
+    return module.visit(_ImportFixer(drop, wanted))
+
+
+def names_in(module: cst.Module) -> Set[str]:
+    """Every identifier of the file (to choose a new variable name that clashes with none)."""
+    return set(used_names(module)) | set(ImportMap.from_module(module).names)
+
+
+def first_positional(call: cst.Call) -> Sequence[cst.Arg]:
+    return [a for a in call.args if a.keyword is None and not a.star]

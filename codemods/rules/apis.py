@@ -1,0 +1,214 @@
+"""MMC2: `mmcls.apis` calls that have a different shape in MMPretrain 1.2.
+
+- MMC201 `inference_model(model, img)` -> an `ImageClassificationInferencer` built once from the
+  model, called as `inferencer(img)[0]` (1.2 returns a list of dicts with `pred_label`,
+  `pred_score`, `pred_scores` and, when the classes are known, `pred_class`);
+  `show_result_pyplot(model, img, result)` -> `inferencer(img, show=True)`.
+- MMC202 `train_model(...)` -> `Runner.from_cfg(cfg)` + `runner.train()`; `single_gpu_test` /
+  `multi_gpu_test` -> `runner.test()`.
+- MMC203 `set_random_seed` -> `mmengine.runner.set_random_seed`; `init_random_seed(seed)` ->
+  `mmengine.dist.sync_random_seed()` when no seed is given.
+`init_model` keeps its name (1.2 still has it); MMC1 renames its import.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from codemods.rule import CODE, Context, Rule
+from codemods.rules import _calls, _scopes
+from codemods.todo import TodoTransformer
+
+APIS = "mmcls.apis"
+GUIDE = "模块变动 / mmpretrain.apis"
+INFERENCER = ("mmpretrain.apis", "ImageClassificationInferencer")
+RUNNER = ("mmengine.runner", "Runner")
+
+
+class _Plan:
+    """Where one model's inferencer is built and what it is called."""
+
+    def __init__(self, name: str, model: str) -> None:
+        self.name = name
+        self.statement = cst.parse_statement(f"{name} = {INFERENCER[1]}({model})\n")
+
+
+class _InferencePlanner(_scopes.Stack):
+    """Find the calls to rewrite and the place where each model's inferencer is built."""
+
+    def __init__(self, imap, taken) -> None:
+        super().__init__()
+        self.imap = imap
+        self.taken = taken
+        self.calls: Dict[cst.Call, Tuple[str, Optional[_Plan]]] = {}  # call -> (function, plan)
+        self.after: Dict[cst.CSTNode, List[_Plan]] = {}  # statement or function -> plans
+        self._plans: Dict[Tuple[int, str], _Plan] = {}
+        self.results = set()  # (result, model, img) code of `result = inference_model(model, img)`
+        self.anchors = set()  # local names the replaced functions were reached through
+        self.imports = _scopes.ImportOrder()
+        self._found = []
+
+    def visit_SimpleStatementLine(self, node) -> None:
+        self.imports.see(node, self.scope()[1])
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = _calls.mmcls_function(self.imap, node.func, APIS, ("inference_model", "show_result_pyplot"))
+        if name is None or _calls.has_star_args(node):
+            return
+        model = _calls.argument(node, 0, "model")
+        img = _calls.argument(node, 1, "img")
+        if model is None or img is None:
+            return
+        if name == "show_result_pyplot" and not self._is_statement():
+            return
+        if name == "inference_model":
+            self._remember_result(model, img)
+        index = self.scope()[0]
+        self._found.append((node, name, model, self.stack[index:]))
+        self.anchors.add(_calls.root_name(node.func))
+
+    def plan(self) -> None:
+        """After the visit (when every import of the file has been seen), place the inferencers."""
+        for node, name, model, ancestors in self._found:
+            root = _calls.root_name(node.func)
+            self.calls[node] = (name, self._plan(model, root, ancestors))
+
+    def _is_statement(self) -> bool:
+        return isinstance(self.stack[-2], cst.Expr) and isinstance(self.stack[-3], cst.SimpleStatementLine)
+
+    def _remember_result(self, model, img) -> None:
+        parent = self.stack[-2]
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            self.results.add((_calls.code_of(target), _calls.code_of(model), _calls.code_of(img)))
+
+    def _plan(self, model, root, ancestors) -> Optional[_Plan]:
+        """The shared inferencer of `model`, or None when it must be built inline."""
+        where = self._where(model, root, ancestors)
+        if where is None:
+            return None
+        key = (id(where), model.value)
+        if key not in self._plans:
+            base = "inferencer" if model.value == "model" else f"{model.value}_inferencer"
+            plan = _Plan(_calls.unique_name(base, self.taken), model.value)
+            self._plans[key] = plan
+            self.after.setdefault(where, []).append(plan)
+        return self._plans[key]
+
+    def _where(self, model, root, ancestors):
+        """The statement after which (or function at whose top) the inferencer is built."""
+        scope = ancestors[0]
+        if not isinstance(model, cst.Name) or isinstance(scope, cst.Lambda):
+            return None
+        bound = _scopes.where_bound(scope, model.value)
+        if bound is None:
+            return None
+        kind, where = bound
+        if kind == "assign" and not _scopes.dominates(where, ancestors):
+            return None
+        # The new import lands next to the old one: the inferencer must come after it.
+        last = self.imports.last(scope, root)
+        if last is None or (kind == "assign" and self.imports.before(last, where)):
+            return where
+        if kind == "param" and _scopes.dominates(last, ancestors):
+            return last
+        return None
+
+
+class _InferenceRewriter(TodoTransformer):
+    rule_id = "MMC201"
+
+    def __init__(self, planner: _InferencePlanner, ctx: Context) -> None:
+        super().__init__()
+        self.planner = planner
+        self.ctx = ctx
+
+    def leave_Call(self, original, updated):
+        if original not in self.planner.calls:
+            return updated
+        name, plan = self.planner.calls[original]
+        model = _calls.argument(updated, 0, "model")
+        img = _calls.argument(updated, 1, "img")
+        if plan is not None:
+            inferencer = cst.Name(plan.name)
+        else:
+            inferencer = cst.Call(cst.Name(INFERENCER[1]), [cst.Arg(model)])
+        self.ctx.record(self.rule_id)
+        if name == "inference_model":
+            call = cst.Call(inferencer, [cst.Arg(img)])
+            return cst.Subscript(call, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+        return self._show(original, updated, inferencer, model, img)
+
+    def _show(self, original, updated, inferencer, model, img):
+        args = [cst.Arg(img), _keyword("show", cst.Name("True"))]
+        wait = _calls.argument(updated, 5, "wait_time")
+        if wait is not None:
+            args.append(_keyword("wait_time", wait))
+        dropped = [k for k in ("fig_size", "title") if _calls.argument(updated, _SHOW_ARGS.index(k), k)]
+        if dropped:
+            self.todo(f"{', '.join(dropped)} of show_result_pyplot have no counterpart in the 1.2 "
+                      "inferencer (it takes resize, rescale_factor, draw_score, show_dir); "
+                      f"they were dropped from: {_calls.code_of(original)}")
+        result = _calls.argument(original, 2, "result")
+        key = tuple(_calls.code_of(n) for n in (result, model, img)) if result is not None else None
+        if key not in self.planner.results:
+            self.todo("the inferencer shows a new prediction for the image, not the `result` that was "
+                      "passed to show_result_pyplot; check that they are the same")
+        return cst.Call(inferencer, args)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        plans = self.planner.after.get(original)
+        if not plans:
+            return updated
+        return cst.FlattenSentinel([updated, *[p.statement for p in plans]])
+
+    def leave_FunctionDef(self, original, updated):
+        plans = self.planner.after.get(original)
+        if not plans or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        body = list(updated.body.body)
+        at = _scopes.body_start(updated.body)
+        body[at:at] = [p.statement for p in plans]
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+
+_SHOW_ARGS = ["model", "img", "result", "fig_size", "title", "wait_time"]
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+
+
+class InferenceModel(Rule):
+    id = "MMC201"
+    title = "inference_model / show_result_pyplot -> ImageClassificationInferencer"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("inference_model", "show_result_pyplot")
+    before = (
+        "from mmcls.apis import inference_model, init_model\n"
+        "model = init_model(config, checkpoint)\n"
+        "result = inference_model(model, 'demo.jpg')\n"
+    )
+    after = (
+        "from mmcls.apis import init_model\n"
+        "from mmpretrain.apis import ImageClassificationInferencer\n"
+        "model = init_model(config, checkpoint)\n"
+        "inferencer = ImageClassificationInferencer(model)\n"
+        "result = inferencer('demo.jpg')[0]\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _calls.imports_package(imap, APIS):
+            return module
+        planner = _InferencePlanner(imap, _calls.names_in(module))
+        module.visit(planner)
+        planner.plan()
+        if not planner.calls:
+            return module
+        module = module.visit(_InferenceRewriter(planner, ctx))
+        after = {anchor: [INFERENCER] for anchor in planner.anchors}
+        return _calls.fix_imports(module, planner.anchors, after)
