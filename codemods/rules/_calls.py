@@ -75,6 +75,15 @@ class _Names(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.used[node.value] = self.used.get(node.value, 0) + 1
 
+    # `x.show` and `f(show=True)` do not refer to a local name `show`.
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
 
 def used_names(module: cst.Module) -> Dict[str, int]:
     visitor = _Names()
@@ -106,6 +115,21 @@ class _ImportFixer(cst.CSTTransformer):
         super().__init__()
         self.drop = drop
         self.after = after
+        self.added: List[set] = [set()]  # per scope: one new import is enough
+
+    def visit_FunctionDef(self, node) -> None:
+        self.added.append(set())
+
+    def leave_FunctionDef(self, original, updated):
+        self.added.pop()
+        return updated
+
+    def visit_ClassDef(self, node) -> None:
+        self.added.append(set())
+
+    def leave_ClassDef(self, original, updated):
+        self.added.pop()
+        return updated
 
     def leave_SimpleStatementLine(self, original, updated):
         if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
@@ -117,7 +141,8 @@ class _ImportFixer(cst.CSTTransformer):
                 body.append(small)
             for local in bound:
                 for item in self.after.get(local, []):
-                    if item not in extra:
+                    if item not in self.added[-1]:
+                        self.added[-1].add(item)
                         extra.append(item)
         if len(body) == len(updated.body) and not extra:
             return updated

@@ -147,9 +147,9 @@ class _InferenceRewriter(TodoTransformer):
             args.append(_keyword("wait_time", wait))
         dropped = [k for k in ("fig_size", "title") if _calls.argument(updated, _SHOW_ARGS.index(k), k)]
         if dropped:
-            self.todo(f"{', '.join(dropped)} of show_result_pyplot have no counterpart in the 1.2 "
+            self.todo(f"show_result_pyplot argument(s) {', '.join(dropped)}: no counterpart in the 1.2 "
                       "inferencer (it takes resize, rescale_factor, draw_score, show_dir); "
-                      f"they were dropped from: {_calls.code_of(original)}")
+                      f"dropped from: {_calls.code_of(original)}")
         result = _calls.argument(original, 2, "result")
         key = tuple(_calls.code_of(n) for n in (result, model, img)) if result is not None else None
         if key not in self.planner.results:
