@@ -105,15 +105,17 @@ def import_line(module: str, name: str, asname: Optional[str] = None) -> cst.Sim
 
 
 class _ImportFixer(cst.CSTTransformer):
-    """Drop unused replaced names from old imports; add new imports after the anchor imports.
+    """Edit the `from mmcls... import` lines of replaced names; add the new imports.
 
     `drop`: local names to remove from `from mmcls... import` lines.
+    `moved`: local name -> (module, name): the alias moves to `from module import name [as local]`.
     `after`: local name -> [(module, name)] to import right after the statement binding it.
     """
 
-    def __init__(self, drop: Set[str], after: Dict[str, List[Tuple[str, str]]]) -> None:
+    def __init__(self, drop, moved, after) -> None:
         super().__init__()
         self.drop = drop
+        self.moved = moved
         self.after = after
         self.added: List[set] = [set()]  # per scope: one new import is enough
 
@@ -136,17 +138,18 @@ class _ImportFixer(cst.CSTTransformer):
             return updated
         body, extra = [], []
         for small in updated.body:
-            small, bound = self._edit(small)
+            small, bound, moved = self._edit(small)
             if small is not None:
                 body.append(small)
+            extra.extend(moved)
             for local in bound:
-                for item in self.after.get(local, []):
-                    if item not in self.added[-1]:
-                        self.added[-1].add(item)
-                        extra.append(item)
+                for module, name in self.after.get(local, []):
+                    if (module, name) not in self.added[-1]:
+                        self.added[-1].add((module, name))
+                        extra.append((module, name, None))
         if len(body) == len(updated.body) and not extra:
             return updated
-        new = [import_line(m, n) for m, n in extra]
+        new = [import_line(*item) for item in extra]
         if body:
             body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             new.insert(0, updated.with_changes(body=body))
@@ -157,22 +160,23 @@ class _ImportFixer(cst.CSTTransformer):
         return cst.FlattenSentinel(new)
 
     def _edit(self, small: cst.BaseSmallStatement):
-        """(statement or None if emptied, local names it binds)."""
+        """(statement or None if emptied, local names it binds, moved imports)."""
         if isinstance(small, cst.Import):
-            return small, [_local(a) for a in small.names]
+            return small, [_local(a) for a in small.names], []
         if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
-            return small, []
+            return small, [], []
         bound = [_local(a) for a in small.names]
         if not relative_module(small).startswith(OLD_PACKAGES):
-            return small, bound
-        kept = [a for a in small.names if _local(a) not in self.drop]
+            return small, bound, []
+        moved = [(*self.moved[n], n) for n in bound if n in self.moved]
+        kept = [a for a in small.names if _local(a) not in self.drop and _local(a) not in self.moved]
         if len(kept) == len(small.names):
-            return small, bound
+            return small, bound, moved
         if not kept:
-            return None, bound
+            return None, bound, moved
         if kept[-1] is not small.names[-1]:
             kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
-        return small.with_changes(names=kept), bound
+        return small.with_changes(names=kept), bound, moved
 
     def leave_IndentedBlock(self, original, updated):
         # Removing the only import of a `try:` body must leave valid code.
@@ -188,7 +192,8 @@ def _local(alias: cst.ImportAlias) -> str:
 
 
 def fix_imports(module: cst.Module, replaced: Set[str],
-                after: Dict[str, List[Tuple[str, str]]]) -> cst.Module:
+                after: Dict[str, List[Tuple[str, str]]],
+                moved: Optional[Dict[str, Tuple[str, str]]] = None) -> cst.Module:
     """Remove `replaced` local names that nothing uses any more, add the `after` imports.
 
     Imports already present (same local name bound to the same target) are not added twice.
@@ -201,9 +206,9 @@ def fix_imports(module: cst.Module, replaced: Set[str],
         fresh = [(m, n) for m, n in items if imap.names.get(n) != f"{m}.{n}"]
         if fresh:
             wanted[anchor] = fresh
-    if not drop and not wanted:
+    if not drop and not wanted and not moved:
         return module
-    return module.visit(_ImportFixer(drop, wanted))
+    return module.visit(_ImportFixer(drop, moved or {}, wanted))
 
 
 def names_in(module: cst.Module) -> Set[str]:
@@ -213,3 +218,22 @@ def names_in(module: cst.Module) -> Set[str]:
 
 def first_positional(call: cst.Call) -> Sequence[cst.Arg]:
     return [a for a in call.args if a.keyword is None and not a.star]
+
+
+def statement_call(line: cst.SimpleStatementLine):
+    """(call, assign targets or None) if the line is `f(...)` or `x = f(...)`, else (None, None)."""
+    if len(line.body) != 1:
+        return None, None
+    small = line.body[0]
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        return small.value, None
+    if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+        return small.value, small.targets
+    return None, None
+
+
+def statements(code: str, like: cst.SimpleStatementLine) -> List[cst.SimpleStatementLine]:
+    """Parse `code` into statement lines; the first keeps the comments above `like`."""
+    body = list(cst.parse_module(code).body)
+    body[0] = body[0].with_changes(leading_lines=like.leading_lines)
+    return body

@@ -212,3 +212,119 @@ class InferenceModel(Rule):
         module = module.visit(_InferenceRewriter(planner, ctx))
         after = {anchor: [INFERENCER] for anchor in planner.anchors}
         return _calls.fix_imports(module, planner.anchors, after)
+
+
+_TRAIN_MOVED = {
+    "model": "the Runner builds the model from cfg.model",
+    "dataset": "the dataloaders come from cfg.train_dataloader (and val_dataloader)",
+    "distributed": "distributed -> cfg.launcher",
+    "validate": "validate -> cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation)",
+    "timestamp": "timestamp -> the Runner names its log folder by time itself",
+    "device": "device -> the Runner puts the model on the available device",
+    "meta": "meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints",
+}
+_TRAIN_ARGS = ["model", "dataset", "cfg", "distributed", "validate", "timestamp", "device", "meta"]
+_TEST_TODO = ("runner.test() builds the model and cfg.test_dataloader from the config and loads "
+              "cfg.load_from (set it to the checkpoint); show/out_dir -> "
+              "default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device")
+_RESULT_TODO = ("runner.test() returns the metrics of cfg.test_evaluator, not per-image outputs: "
+                "the code that uses this result must change")
+
+
+class _RunnerRewriter(TodoTransformer):
+    rule_id = "MMC202"
+
+    def __init__(self, imap, ctx: Context, runner: str, config_names) -> None:
+        super().__init__()
+        self.imap = imap
+        self.ctx = ctx
+        self.runner = runner
+        self.config_names = config_names  # names of a config variable bound in the file
+        self.anchors = set()
+
+    def leave_SimpleStatementLine(self, original, updated):
+        call, targets = _calls.statement_call(updated)
+        name = call and _calls.mmcls_function(self.imap, call.func, APIS, _RUNNER_CALLS)
+        if not name:
+            return updated
+        if _calls.has_star_args(call):
+            self.todo(f"{name} was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.{_RUNNER_CALLS[name]}()")
+            return updated
+        if name == "train_model":
+            return self._train(updated, call, targets)
+        return self._test(updated, call, targets, name)
+
+    def _train(self, line, call, targets):
+        cfg = _calls.argument(call, 2, "cfg")
+        if cfg is None or targets is not None:
+            self.todo("train_model was removed in MMPretrain 1.x: use runner = Runner.from_cfg(cfg); runner.train()")
+            return line
+        passed = [k for i, k in enumerate(_TRAIN_ARGS) if _calls.argument(call, i, k) is not None]
+        moved = [_TRAIN_MOVED[k] for k in passed if k in _TRAIN_MOVED]
+        self.todo("train_model(...) arguments now come from the config: " + "; ".join(moved))
+        return self._replace(line, call, cfg, f"{self.runner}.train()")
+
+    def _test(self, line, call, targets, name):
+        config = next(iter(self.config_names), None)
+        if config is None:
+            self.todo(f"{name} was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); {_TEST_TODO}")
+            return line
+        self.todo(_TEST_TODO)
+        test = f"{self.runner}.test()"
+        if targets is not None:
+            self.todo(_RESULT_TODO)
+            test = "".join(_calls.code_of(t) for t in targets) + test
+        return self._replace(line, call, cst.Name(config), test)
+
+    def _replace(self, line, call, cfg, last: str):
+        self.ctx.record(self.rule_id)
+        self.anchors.add(_calls.root_name(call.func))
+        code = f"{self.runner} = {RUNNER[1]}.from_cfg({_calls.code_of(cfg)})\n{last}\n"
+        return cst.FlattenSentinel(_calls.statements(code, line))
+
+
+_RUNNER_CALLS = {"train_model": "train", "single_gpu_test": "test", "multi_gpu_test": "test"}
+
+
+class _ConfigNames(cst.CSTVisitor):
+    """Is a variable called `cfg` (or `config`) bound anywhere in the file?"""
+
+    NAMES = ("cfg", "config")
+
+    def __init__(self) -> None:
+        self.found = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.NAMES and node.value not in self.found:
+            self.found.append(node.value)
+
+
+class TrainAndTest(Rule):
+    id = "MMC202"
+    title = "train_model / single_gpu_test / multi_gpu_test -> Runner.from_cfg(cfg).train() / .test()"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("train_model", "single_gpu_test", "multi_gpu_test")
+    before = (
+        "from mmcls.apis import train_model\n"
+        "train_model(model, datasets, cfg, distributed=distributed, validate=True, meta=meta)\n"
+    )
+    after = (
+        "from mmengine.runner import Runner\n"
+        "# TODO(mmcodemod): MMC202 train_model(...) arguments now come from the config: ...\n"
+        "runner = Runner.from_cfg(cfg)\n"
+        "runner.train()\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _calls.imports_package(imap, APIS):
+            return module
+        configs = _ConfigNames()
+        module.visit(configs)
+        runner = _calls.unique_name("runner", _calls.names_in(module))
+        rewriter = _RunnerRewriter(imap, ctx, runner, sorted(configs.found))
+        module = module.visit(rewriter)
+        if not rewriter.anchors:
+            return module
+        return _calls.fix_imports(module, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})

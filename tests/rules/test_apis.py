@@ -241,3 +241,143 @@ def test_show_result_used_as_value_is_left_alone():
     from mmcls.apis import show_result_pyplot
     figure = show_result_pyplot(model, img, result)
     """)
+
+
+RUNNER = "MMC202"
+
+TRAIN_TODO = (
+    "# TODO(mmcodemod): MMC202 train_model(...) arguments now come from the config: "
+    "the Runner builds the model from cfg.model; "
+    "the dataloaders come from cfg.train_dataloader (and val_dataloader)"
+)
+
+
+@pytest.mark.parametrize("source", [
+    """\
+    from src.train_model import train_model
+    train_model(model, datasets, cfg)
+    """,
+    """\
+    def single_gpu_test(model, loader):
+        return [model(x) for x in loader]
+
+    outputs = single_gpu_test(model, loader)
+    """,
+    """\
+    from mmdet.apis import train_detector, single_gpu_test
+    train_detector(model, datasets, cfg)
+    outputs = single_gpu_test(model, loader)
+    """,
+])
+def test_runner_noop(source):
+    check_noop(RUNNER, source)
+
+
+def test_train_model_in_main():
+    check_transformed(RUNNER, """\
+    from mmcls.apis import set_random_seed, train_model
+
+
+    def main():
+        cfg = Config.fromfile(path)
+        # go
+        train_model(
+            model,
+            datasets,
+            cfg,
+            distributed=distributed,
+            validate=(not args.no_validate),
+            timestamp=timestamp,
+            device=cfg.device,
+            meta=meta)
+    """, """\
+    from mmcls.apis import set_random_seed
+    from mmengine.runner import Runner
+
+
+    def main():
+        cfg = Config.fromfile(path)
+        # go
+        """ + TRAIN_TODO + """; distributed -> cfg.launcher; validate -> cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation); timestamp -> the Runner names its log folder by time itself; device -> the Runner puts the model on the available device; meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+    """)
+
+
+def test_train_model_module_forms_and_name_clash():
+    check_transformed(RUNNER, """\
+    import mmcls.apis
+    from mmcls import apis as a
+
+    runner = 'slurm'
+    mmcls.apis.train_model(model, data, config)
+    a.train_model(model, data, cfg=config)
+    """, """\
+    import mmcls.apis
+    from mmengine.runner import Runner
+
+    runner = 'slurm'
+    """ + TRAIN_TODO + """
+    runner_2 = Runner.from_cfg(config)
+    runner_2.train()
+    """ + TRAIN_TODO + """
+    runner_2 = Runner.from_cfg(config)
+    runner_2.train()
+    """)
+
+
+def test_train_model_result_used_or_no_cfg_gets_todo():
+    check_transformed(RUNNER, """\
+    from mmcls.apis import train_model
+    out = train_model(model, data, cfg)
+    train_model(*args)
+    """, """\
+    from mmcls.apis import train_model
+    # TODO(mmcodemod): MMC202 train_model was removed in MMPretrain 1.x: use runner = Runner.from_cfg(cfg); runner.train()
+    out = train_model(model, data, cfg)
+    # TODO(mmcodemod): MMC202 train_model was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.train()
+    train_model(*args)
+    """)
+
+
+TEST_TODO = (
+    "# TODO(mmcodemod): MMC202 runner.test() builds the model and cfg.test_dataloader from the config "
+    "and loads cfg.load_from (set it to the checkpoint); show/out_dir -> default_hooks.visualization; "
+    "tmpdir/gpu_collect -> test_evaluator collect_device"
+)
+
+
+def test_single_and_multi_gpu_test():
+    check_transformed(RUNNER, """\
+    from mmcls.apis import multi_gpu_test, single_gpu_test
+
+    cfg = Config.fromfile(args.config)
+    if not distributed:
+        outputs = single_gpu_test(model, data_loader, args.show, args.show_dir)
+    else:
+        multi_gpu_test(model, data_loader, args.tmpdir, args.gpu_collect)
+    """, """\
+    from mmengine.runner import Runner
+
+    cfg = Config.fromfile(args.config)
+    if not distributed:
+        """ + TEST_TODO + """
+        # TODO(mmcodemod): MMC202 runner.test() returns the metrics of cfg.test_evaluator, not per-image outputs: the code that uses this result must change
+        runner = Runner.from_cfg(cfg)
+        outputs = runner.test()
+    else:
+        """ + TEST_TODO + """
+        runner = Runner.from_cfg(cfg)
+        runner.test()
+    """)
+
+
+def test_single_gpu_test_without_config_gets_todo():
+    check_transformed(RUNNER, """\
+    from mmcls.apis.test import single_gpu_test
+    single_gpu_test(model, loader)
+    """, """\
+    from mmcls.apis.test import single_gpu_test
+    # TODO(mmcodemod): MMC202 single_gpu_test was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); runner.test() builds the model and cfg.test_dataloader from the config and loads cfg.load_from (set it to the checkpoint); show/out_dir -> default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device
+    single_gpu_test(model, loader)
+    """)
