@@ -11,6 +11,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
@@ -62,6 +63,12 @@ class RuleError(Exception):
     def __init__(self, rule_id: str, message: str) -> None:
         super().__init__(f"{rule_id}: {message}")
         self.rule_id = rule_id
+
+
+@lru_cache(maxsize=16)
+def _rules_and_regex(select: Tuple[str, ...], ignore: Tuple[str, ...]):
+    rules = select_rules(select, ignore)
+    return rules, trigger_regex(rules)
 
 
 def trigger_regex(rules: Sequence[Rule]):
@@ -147,8 +154,7 @@ def process_file(path: Path, options: Options) -> FileResult:
         return FileResult(name, "skipped", reason=str(exc))
     except BadInput as exc:
         return FileResult(name, "failed", reason=str(exc))
-    rules = select_rules(options.select, options.ignore)
-    regex = trigger_regex(rules)
+    rules, regex = _rules_and_regex(tuple(options.select), tuple(options.ignore))
     if regex is None or not regex.search(source.text):
         return FileResult(name, "unchanged")
     return migrate_source(source, rules, options)

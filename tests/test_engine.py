@@ -50,6 +50,10 @@ class Crashing(Broken):
         raise ValueError("boom")
 
 
+def use_rules(monkeypatch, rules):
+    monkeypatch.setattr(engine, "_rules_and_regex", lambda *a: (rules, engine.trigger_regex(rules)))
+
+
 def write(tmp_path, text, name="f.py"):
     path = tmp_path / name
     path.write_text(text)
@@ -94,7 +98,7 @@ def test_diff_marks_missing_final_newline():
 
 def test_output_that_does_not_compile_fails_the_file(tmp_path, monkeypatch):
     path = write(tmp_path, "x = 1\n")
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Broken()])
+    use_rules(monkeypatch, [Broken()])
     result = engine.process_file(path, engine.Options())
     assert result.status == "failed" and "X9" in result.reason and "does not compile" in result.reason
     assert path.read_text() == "x = 1\n"
@@ -102,7 +106,7 @@ def test_output_that_does_not_compile_fails_the_file(tmp_path, monkeypatch):
 
 def test_rule_crash_fails_only_that_file(tmp_path, monkeypatch):
     path = write(tmp_path, "x = 1\n")
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Crashing()])
+    use_rules(monkeypatch, [Crashing()])
     result = engine.process_file(path, engine.Options())
     assert result.status == "failed" and "X8" in result.reason and "boom" in result.reason
 
@@ -114,7 +118,7 @@ def test_rule_crash_fails_only_that_file(tmp_path, monkeypatch):
 ])
 def test_unparsable_files_are_named(tmp_path, monkeypatch, text, reason):
     path = write(tmp_path, text)
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "print", "p"),
+    use_rules(monkeypatch, [Rename("A1", "print", "p"),
                                                             Rename("A2", "x", "y"),
                                                             Rename("A3", "return", "r")])
     result = engine.process_file(path, engine.Options())
@@ -124,20 +128,20 @@ def test_unparsable_files_are_named(tmp_path, monkeypatch, text, reason):
 
 def test_prefilter_skips_parsing(tmp_path, monkeypatch):
     path = write(tmp_path, "x = (\n")  # would fail to parse
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    use_rules(monkeypatch, [Rename("A1", "alpha", "beta")])
     assert engine.process_file(path, engine.Options()).status == "unchanged"
 
 
 def test_empty_file_is_fine(tmp_path, monkeypatch):
     path = write(tmp_path, "")
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    use_rules(monkeypatch, [Rename("A1", "alpha", "beta")])
     assert engine.process_file(path, engine.Options()).status == "unchanged"
 
 
 def test_crlf_and_bom_survive_a_change(tmp_path, monkeypatch):
     path = tmp_path / "f.py"
     path.write_bytes(b"\xef\xbb\xbfalpha = 1\r\nx = 2\r\n")
-    monkeypatch.setattr(engine, "select_rules", lambda *a: [Rename("A1", "alpha", "beta")])
+    use_rules(monkeypatch, [Rename("A1", "alpha", "beta")])
     result = engine.process_file(path, engine.Options())
     assert result.new == "beta = 1\r\nx = 2\r\n" and result.bom
 
