@@ -84,7 +84,8 @@ def execute(settings: Settings) -> int:
     for path, reason in problems:
         console.err(f"error: {path}: {reason}", fg="red")
         totals.failed += 1
-    options = engine.Options(select=settings.select, ignore=settings.ignore, max_bytes=settings.max_bytes)
+    options = engine.Options(select=settings.select, ignore=settings.ignore, max_bytes=settings.max_bytes,
+                             keep_text=settings.mode != CHECK)
     if not select_rules(options.select, options.ignore):
         console.err("error: --select/--ignore leave no rule to run (see `mmcodemod rules`)", fg="red")
         return 2
