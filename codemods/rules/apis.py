@@ -328,3 +328,100 @@ class TrainAndTest(Rule):
         if not rewriter.anchors:
             return module
         return _calls.fix_imports(module, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
+
+
+SET_SEED = ("mmengine.runner", "set_random_seed")
+SYNC_SEED = ("mmengine.dist", "sync_random_seed")
+
+
+def _plain(value) -> bool:
+    """A value that can be evaluated twice or dropped: a name, `a.b.c` or a literal."""
+    if isinstance(value, cst.Attribute):
+        return _plain(value.value)
+    return value is None or isinstance(value, (cst.Name, cst.SimpleString, cst.Integer))
+
+
+class _SeedRewriter(TodoTransformer):
+    rule_id = "MMC203"
+
+    def __init__(self, imap, ctx: Context) -> None:
+        super().__init__()
+        self.imap = imap
+        self.ctx = ctx
+        self.anchors = {}  # local name -> new imports to add after it
+        self._bare = set()  # calls whose value needs no parentheses
+
+    def _no_parens(self, value) -> None:
+        self._bare.add(value)
+
+    def visit_Assign(self, node):
+        self._no_parens(node.value)
+
+    def visit_Arg(self, node):
+        self._no_parens(node.value)
+
+    def visit_Return(self, node):
+        self._no_parens(node.value)
+
+    def leave_Attribute(self, original, updated):
+        if _calls.mmcls_function(self.imap, original, APIS, ("set_random_seed",)):
+            self._anchor(original, SET_SEED)
+            return cst.Name(SET_SEED[1])
+        return updated
+
+    def leave_Call(self, original, updated):
+        if not _calls.mmcls_function(self.imap, original.func, APIS, ("init_random_seed",)):
+            return updated
+        seed = _calls.argument(updated, 0, "seed")
+        device = _calls.argument(updated, 1, "device")
+        simple = _plain(seed) and _plain(device)
+        if _calls.has_star_args(updated) or not simple:
+            self.todo("init_random_seed was removed: use `seed if seed is not None else "
+                      "mmengine.dist.sync_random_seed()`")
+            return updated
+        self._anchor(original.func, SYNC_SEED)
+        sync = cst.Call(cst.Name(SYNC_SEED[1]))
+        if seed is None or (isinstance(seed, cst.Name) and seed.value == "None"):
+            return sync
+        choice = cst.parse_expression(f"{_calls.code_of(seed)} if {_calls.code_of(seed)} is not None else x()")
+        choice = choice.with_changes(orelse=sync)
+        if original in self._bare:
+            return choice
+        return choice.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+    def _anchor(self, func, target) -> None:
+        self.ctx.record(self.rule_id)
+        self.anchors.setdefault(_calls.root_name(func), []).append(target)
+
+
+class RandomSeed(Rule):
+    id = "MMC203"
+    title = "set_random_seed / init_random_seed -> mmengine.runner.set_random_seed / mmengine.dist.sync_random_seed"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("set_random_seed", "init_random_seed")
+    before = (
+        "from mmcls.apis import init_random_seed, set_random_seed\n"
+        "seed = init_random_seed(args.seed)\n"
+        "set_random_seed(seed, deterministic=True)\n"
+    )
+    after = (
+        "from mmengine.dist import sync_random_seed\n"
+        "from mmengine.runner import set_random_seed\n"
+        "seed = args.seed if args.seed is not None else sync_random_seed()\n"
+        "set_random_seed(seed, deterministic=True)\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _calls.imports_package(imap, APIS):
+            return module
+        moved = {local: SET_SEED for local, target in imap.names.items()
+                 if target.startswith(APIS + ".") and target.endswith(".set_random_seed")}
+        rewriter = _SeedRewriter(imap, ctx)
+        module = module.visit(rewriter)
+        if moved:
+            ctx.record(self.id, len(moved))
+        if not rewriter.anchors and not moved:
+            return module
+        return _calls.fix_imports(module, set(rewriter.anchors), rewriter.anchors, moved)

@@ -381,3 +381,84 @@ def test_single_gpu_test_without_config_gets_todo():
     # TODO(mmcodemod): MMC202 single_gpu_test was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); runner.test() builds the model and cfg.test_dataloader from the config and loads cfg.load_from (set it to the checkpoint); show/out_dir -> default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device
     single_gpu_test(model, loader)
     """)
+
+
+SEED = "MMC203"
+
+
+@pytest.mark.parametrize("source", [
+    """\
+    from mmdet.apis import set_random_seed
+    set_random_seed(0)
+    """,
+    """\
+    def init_random_seed(seed=None):
+        return seed or 42
+
+    seed = init_random_seed(args.seed)
+    """,
+    """\
+    from mmengine.runner import set_random_seed
+    set_random_seed(0, deterministic=True)
+    """,
+])
+def test_seed_noop(source):
+    check_noop(SEED, source)
+
+
+def test_seed_train_script():
+    check_transformed(SEED, """\
+    from mmcls.apis import init_random_seed, set_random_seed, train_model
+
+    seed = init_random_seed(args.seed, device=cfg.device)
+    set_random_seed(seed, deterministic=args.deterministic)
+    """, """\
+    from mmcls.apis import train_model
+    from mmengine.runner import set_random_seed
+    from mmengine.dist import sync_random_seed
+
+    seed = args.seed if args.seed is not None else sync_random_seed()
+    set_random_seed(seed, deterministic=args.deterministic)
+    """)
+
+
+def test_seed_alias_module_forms_and_parentheses():
+    check_transformed(SEED, """\
+    import mmcls.apis as apis
+    try:
+        from mmcls.apis import set_random_seed as seed_all
+    except ImportError:
+        seed_all = None
+
+    apis.set_random_seed(0)
+    seed_all(1)
+    base = apis.init_random_seed() + 1
+    other = apis.init_random_seed(None)
+    """, """\
+    import mmcls.apis as apis
+    from mmengine.runner import set_random_seed
+    from mmengine.dist import sync_random_seed
+    try:
+        from mmengine.runner import set_random_seed as seed_all
+    except ImportError:
+        seed_all = None
+
+    set_random_seed(0)
+    seed_all(1)
+    base = sync_random_seed() + 1
+    other = sync_random_seed()
+    """)
+
+
+def test_seed_with_side_effects_gets_todo():
+    check_transformed(SEED, """\
+    from mmcls.apis import init_random_seed
+    seed = init_random_seed(parse().seed)
+    value = 3 * init_random_seed(s)
+    """, """\
+    from mmcls.apis import init_random_seed
+    from mmengine.dist import sync_random_seed
+    # TODO(mmcodemod): MMC203 init_random_seed was removed: use `seed if seed is not None else mmengine.dist.sync_random_seed()`
+    seed = init_random_seed(parse().seed)
+    value = 3 * (s if s is not None else sync_random_seed())
+    """)
