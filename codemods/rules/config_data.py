@@ -1,0 +1,383 @@
+"""MMC501: `data = dict(...)` -> train/val/test_dataloader with 1.2 dataset arguments.
+
+`samples_per_gpu` (or the older `imgs_per_gpu`) -> `batch_size`, `workers_per_gpu` ->
+`num_workers`, per-split `train_dataloader=dict(...)` overrides win, `sampler=DefaultSampler`
+(shuffled for training only, as 0.x did), the datasets converted by `convert_dataset`, and
+`test_dataloader = val_dataloader` when the two are the same. A partial override in a child config
+(`data = dict(samples_per_gpu=64)`) gives partial dataloaders, which MMEngine merges into the
+base's.
+"""
+from __future__ import annotations
+
+import ast
+from typing import List, Optional
+
+import libcst as cst
+
+from codemods import data_pipeline as dp
+from codemods.config import for_rule
+from codemods.rule import CONFIG, Context, Rule
+from codemods.todo import add_todo
+
+RULE_ID = "MMC501"
+SPLITS = ("train", "val", "test")
+BATCH = ("samples_per_gpu", "imgs_per_gpu")
+#: passed on to the 1.x DataLoader unchanged
+LOADER_KEYS = ("persistent_workers", "pin_memory", "drop_last", "collate_fn", "prefetch_factor")
+#: datasets that choose their data with `split` in 1.2 (and ignore test_mode for it)
+SPLIT_BY_ROOT = {"CIFAR10", "CIFAR100", "MNIST", "FashionMNIST", "StanfordCars"}
+FOLDER_DATASETS = {"ImageNet", "ImageNet21k", "CustomDataset"}
+WRAPPERS = {"RepeatDataset", "ClassBalancedDataset", "KFoldDataset"}
+
+
+class ConfigData(Rule):
+    id = RULE_ID
+    title = "data -> train/val/test_dataloader (batch_size, num_workers, sampler, 1.2 datasets)"
+    kind = CONFIG
+    guide = "从 MMClassification 0.x 迁移 / 数据设置 / data 字段的变化"
+    triggers = ("data", "sampler")
+    before = """\
+data = dict(
+    samples_per_gpu=16,
+    workers_per_gpu=2,
+    train=dict(type='CIFAR10', data_prefix='data/cifar10', pipeline=train_pipeline),
+    val=dict(type='CIFAR10', data_prefix='data/cifar10', pipeline=test_pipeline, test_mode=True),
+    test=dict(type='CIFAR10', data_prefix='data/cifar10', pipeline=test_pipeline, test_mode=True))
+"""
+    after = """\
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    dataset=dict(type='CIFAR10', data_root='data/cifar10', pipeline=train_pipeline, split='train'),
+    sampler=dict(type='DefaultSampler', shuffle=True))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    dataset=dict(type='CIFAR10', data_root='data/cifar10', pipeline=test_pipeline, split='test'),
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        at = dp.find_assign(module, "data")
+        if at is None or not dp.is_dict_call(dp.top_assign(module.body[at])[1]):
+            return _global_sampler(module, ctx)
+        types = _type_lookup(module)
+        stmt = module.body[at]
+        bases = _inherited_datasets(for_rule(module, ctx.path))
+        new, todos = convert_data(dp.top_assign(stmt)[1], types, _sampler_value(module), bases)
+        new[0] = new[0].with_changes(leading_lines=stmt.leading_lines)
+        for message in todos:
+            new[0] = add_todo(new[0], RULE_ID, message)
+        body = [*module.body[:at], *new, *module.body[at + 1:]]
+        module = _drop_global_sampler(module.with_changes(body=body))
+        ctx.record(RULE_ID)
+        return module
+
+
+def _inherited_datasets(cfg) -> dict:
+    """split -> the dataset value the `_base_` files give (0.x `data` or already migrated)."""
+    out = {}
+    data = cfg.inherited("data")
+    for split in SPLITS:
+        loader = cfg.inherited(f"{split}_dataloader")
+        if isinstance(data, dict) and isinstance(data.get(split), dict):
+            out[split] = data[split]
+        elif isinstance(loader, dict) and isinstance(loader.get("dataset"), dict):
+            out[split] = loader["dataset"]
+    return out
+
+
+def _type_lookup(module):
+    """Resolve `type=dataset_type` (and other top-level string variables) to the literal name."""
+    def lookup(node) -> Optional[str]:
+        if isinstance(node, cst.Name):
+            at = dp.find_assign(module, node.value)
+            return dp.string_value(dp.top_assign(module.body[at])[1]) if at is not None else None
+        value = dp.string_value(node)
+        return value.split(".", 1)[1] if value and value.startswith("mmcls.") else value
+    return lookup
+
+
+# ---------------------------------------------------------------- data dict
+
+
+def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
+    """The dataloader statements for one `data = dict(...)` call, and TODO messages."""
+    todos: List[str] = []
+    common = _loader_args(data, todos)
+    delete = dp.kwarg(data, "_delete_")
+    loaders = {}
+    for split in SPLITS:
+        override = dp.kwarg_value(data, f"{split}_dataloader")
+        args = dict(common)
+        if dp.is_dict_call(override):
+            args.update(_loader_args(override, todos))
+        dataset = dp.kwarg_value(data, split)
+        if dataset is not None:
+            converted, notes = convert_dataset(dataset, type_of, split, (bases or {}).get(split))
+            todos += notes
+            args["dataset"] = converted
+            full = dp.is_dict_call(dataset) and dp.kwarg(dataset, "type") is not None
+            if (full or delete is not None) and "sampler" not in args:
+                shuffle = args.pop("shuffle", None) or dp.expr("True" if split == "train" else "False")
+                args["sampler"] = _sampler(split, shuffle, sampler)
+        if split == "train" and sampler is not None and "sampler" not in args:
+            args["sampler"] = _sampler(split, args.pop("shuffle", dp.expr("True")), sampler)
+        if "shuffle" in args:
+            args["sampler"] = dp.dict_call([("shuffle", args.pop("shuffle"))])
+        if args:
+            if delete is not None:
+                args = {"_delete_": delete.value, **args}
+            loaders[split] = _loader_call(args, len(f"{split}_dataloader = "))
+    statements = []
+    for split, call in loaders.items():
+        value = call
+        stmt = _assign(f"{split}_dataloader", value)
+        if split == "test" and "val" in loaders and _same_code(call, loaders["val"]):
+            # keep the user's comments about the test set above the shortcut
+            stmt = _assign("test_dataloader", cst.Name("val_dataloader")).with_changes(
+                leading_lines=[cst.EmptyLine(comment=c) for c in _comments(call)])
+        statements.append(stmt)
+    return statements or [_assign("train_dataloader", dp.dict_call([]))], todos
+
+
+def _loader_args(call: cst.Call, todos: List[str]) -> dict:
+    args = {}
+    for arg in call.args:
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name in BATCH:
+            args["batch_size"] = arg.value
+        elif name == "workers_per_gpu":
+            args["num_workers"] = arg.value
+        elif name in LOADER_KEYS or name == "shuffle":
+            args[name] = arg.value
+        elif name in (*SPLITS, *(f"{s}_dataloader" for s in SPLITS), "_delete_"):
+            continue
+        elif name is None:
+            todos.append("data: a `**` spread cannot be split into dataloaders; move its keys")
+        else:
+            todos.append(f"data.{name} has no 1.2 dataloader equivalent; set it where it belongs")
+    return args
+
+
+def _sampler(split, shuffle, global_sampler):
+    sampler_type = "DefaultSampler"
+    if split == "train" and global_sampler is not None:
+        sampler_type = dp.string_value(dp.kwarg_value(global_sampler, "type")) or sampler_type
+        if dp.string_value(dp.kwarg_value(global_sampler, "type")) is None:
+            return global_sampler
+        rest = [(a.keyword.value, a.value) for a in global_sampler.args
+                if a.keyword is not None and a.keyword.value not in ("type", "shuffle")]
+        return dp.dict_call([("type", dp.quote(sampler_type)), ("shuffle", shuffle), *rest])
+    return dp.dict_call([("type", dp.quote(sampler_type)), ("shuffle", shuffle)])
+
+
+def _loader_call(args: dict, column: int) -> cst.Call:
+    """`dict(...)` like MMPretrain's own configs: on one line if it fits, else one key a line.
+    The values are the user's own nodes, which keep their line breaks and indentation."""
+    order = ["_delete_", "batch_size", "num_workers", *LOADER_KEYS, "dataset", "sampler"]
+    names = sorted(args, key=lambda k: order.index(k) if k in order else len(order))
+    flat = dp.dict_call([(k, args[k]) for k in names])
+    text = cst.Module([]).code_for_node(flat)
+    if "\n" not in text and column + len(text) < 79:
+        return flat
+    line = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    out = [dp.new_arg(k, args[k]).with_changes(comma=cst.Comma(whitespace_after=line)) for k in names]
+    out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return cst.Call(func=cst.Name("dict"), args=out, whitespace_before_args=line)
+
+
+def _comments(node: cst.CSTNode) -> List[cst.Comment]:
+    found = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment):
+            found.append(comment)
+
+    node.visit(_Collect())
+    return found
+
+
+def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
+    code = cst.Module([]).code_for_node
+    try:
+        return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)])
+
+
+# ---------------------------------------------------------------- 0.x top-level `sampler`
+
+
+def _sampler_value(module):
+    at = dp.find_assign(module, "sampler")
+    return dp.top_assign(module.body[at])[1] if at is not None else None
+
+
+def _drop_global_sampler(module):
+    at = dp.find_assign(module, "sampler")
+    if at is None:
+        return module
+    # moved into train_dataloader.sampler: 0.x used it for the training loader only
+    return module.with_changes(body=[*module.body[:at], *module.body[at + 1:]])
+
+
+def _global_sampler(module, ctx):
+    """`sampler = dict(type='RepeatAugSampler')` without a `data` dict in the same file."""
+    sampler = _sampler_value(module)
+    if sampler is None or not dp.is_dict_call(sampler) or dp.find_assign(module, "train_dataloader") is not None:
+        return module
+    at = dp.find_assign(module, "sampler")
+    stmt = module.body[at]
+    new = _assign("train_dataloader", dp.dict_call([("sampler", _sampler("train", dp.expr("True"), sampler))]))
+    new = new.with_changes(leading_lines=stmt.leading_lines)
+    ctx.record(RULE_ID)
+    return module.with_changes(body=[*module.body[:at], new, *module.body[at + 1:]])
+
+
+# ---------------------------------------------------------------- datasets
+
+
+def convert_dataset(node, type_of, split: str, base=None):
+    """One 0.x dataset dict -> 1.2 arguments; `base` is the value a `_base_` config gives it
+    (a child that overrides part of a dataset names no type). Returns (node, TODO messages)."""
+    if not dp.is_dict_call(node):
+        return node, []
+    partial = dp.kwarg(node, "type") is None
+    name = type_of(dp.kwarg_value(node, "type")) if not partial else None
+    if partial and isinstance(base, dict) and isinstance(base.get("type"), str):
+        name = base["type"].split(".")[-1]
+    if name in WRAPPERS:
+        inner = dp.kwarg_value(node, "dataset")
+        inner_base = base.get("dataset") if isinstance(base, dict) else None
+        new_inner, todos = convert_dataset(inner, type_of, split, inner_base)
+        return dp.set_kwarg(node, "dataset", new_inner) if inner is not None else node, todos
+    if name == "ConcatDataset":
+        return _concat(node, type_of, split)
+    if name in SPLIT_BY_ROOT:
+        return _split_by_root(node, partial)
+    if name == "CUB":
+        return _cub(node, partial)
+    if name == "VOC":
+        return _voc(node)
+    if name in FOLDER_DATASETS:
+        return _folder(node)
+    todos = []
+    if name is None and partial and _has_old_args(node):
+        todos.append(f"data.{split} overrides a dataset of a _base_ config: check its arguments "
+                     "against MMPretrain 1.2 (data_root, split)")
+    return node, todos
+
+
+def _has_old_args(node) -> bool:
+    return any(dp.kwarg(node, k) is not None for k in ("data_prefix", "test_mode", "ann_file"))
+
+
+def _concat(node, type_of, split):
+    datasets = dp.kwarg_value(node, "datasets")
+    if not isinstance(datasets, cst.List):
+        return node, []
+    todos, elements = [], []
+    for element in datasets.elements:
+        new, notes = convert_dataset(element.value, type_of, split)
+        todos += notes
+        elements.append(element.with_changes(value=new))
+    return dp.set_kwarg(node, "datasets", datasets.with_changes(elements=elements)), todos
+
+
+def _split_value(node, partial):
+    """`split='test'` from 0.x `test_mode`; None (plus a TODO when test_mode is not a literal)
+    when there is nothing to write: a partial override without test_mode keeps the base's."""
+    mode = dp.kwarg_value(node, "test_mode")
+    if mode is None:
+        return (None if partial else dp.quote("train")), []
+    if isinstance(mode, cst.Name) and mode.value in ("True", "False"):
+        return dp.quote("test" if mode.value == "True" else "train"), []
+    return None, ["test_mode is not a literal: set split='train' or split='test' (1.2 ignores "
+                  "test_mode when it chooses the data)"]
+
+
+def _split_by_root(node, partial):
+    if dp.kwarg(node, "split") is not None:
+        return node, []  # already 1.x
+    value, todos = _split_value(node, partial)
+    new = dp.rename_kwargs(node, {"data_prefix": "data_root"})
+    if value is not None:
+        new = dp.set_kwarg(dp.drop_kwargs(new, "test_mode"), "split", value)
+    return new, todos
+
+
+def _cub(node, partial):
+    if dp.kwarg(node, "split") is not None:
+        return node, []
+    value, todos = _split_value(node, partial)
+    if dp.kwarg(node, "data_prefix") is None and partial:
+        new = dp.drop_kwargs(node, "test_mode")
+        return (dp.set_kwarg(new, "split", value) if value is not None else new), todos
+    root = _strip_suffix(dp.kwarg_value(node, "data_prefix"), "images")
+    if root is None:
+        return node, ["CUB in 1.2 takes data_root (the folder with images.txt) and split; "
+                      "set them from data_prefix/ann_file"]
+    new = dp.drop_kwargs(node, "ann_file", "image_class_labels_file", "train_test_split_file",
+                         "test_mode")
+    new = dp.rename_kwargs(new, {"data_prefix": "data_root"})
+    new = dp.set_kwarg(new, "data_root", root)
+    if value is not None:
+        new = dp.set_kwarg(new, "split", value)
+    return new, todos
+
+
+def _strip_suffix(node, suffix):
+    """`root + 'images'` -> root; 'data/CUB/images' -> 'data/CUB/'; else None."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        right = dp.string_value(node.right)
+        if right is not None and right.strip("/") == suffix:
+            return node.left
+    text = dp.string_value(node)
+    if text is not None and text.rstrip("/").endswith(suffix):
+        return dp.quote(text.rstrip("/")[: -len(suffix)])
+    return None
+
+
+def _voc(node):
+    if dp.kwarg(node, "split") is not None or dp.kwarg(node, "data_root") is not None:
+        return node, []
+    ann = dp.string_value(dp.kwarg_value(node, "ann_file"))
+    prefix = dp.kwarg_value(node, "data_prefix")
+    todos = []
+    if dp.kwarg(node, "difficult_as_postive") is not None:
+        todos.append("VOC difficult_as_postive: in 1.2 use VOCMultiLabelMetric/VOCAveragePrecision"
+                     "(difficult_as_positive=...) in the evaluator instead")
+    name = ann.rsplit("/", 1)[-1][:-4] if ann and ann.endswith(".txt") else None
+    if prefix is None or name not in ("train", "val", "trainval", "test"):
+        return node, todos + ["VOC in 1.2 takes data_root (the VOC2007 folder) and split; set them "
+                              "from data_prefix/ann_file"]
+    new = dp.drop_kwargs(node, "ann_file", "difficult_as_postive")
+    new = dp.rename_kwargs(new, {"data_prefix": "data_root"})
+    return dp.set_kwarg(new, "split", dp.quote(name)), todos
+
+
+def _folder(node):
+    """ImageNet/CustomDataset: literal paths -> data_root plus relative data_prefix/ann_file."""
+    if dp.kwarg(node, "data_root") is not None:
+        return node, []
+    prefix = dp.string_value(dp.kwarg_value(node, "data_prefix"))
+    ann = dp.string_value(dp.kwarg_value(node, "ann_file"))
+    todos = []
+    if dp.kwarg(node, "file_client_args") is not None:
+        todos.append("datasets in 1.2 take no file_client_args; the file backend is chosen from "
+                     "data_root (backend_args for LoadImageFromFile)")
+    if prefix is None or "/" not in prefix.rstrip("/"):
+        return node, todos
+    root = prefix.rstrip("/").rsplit("/", 1)[0]
+    if ann is not None and not ann.startswith(root + "/"):
+        return node, todos
+    new = dp.set_kwarg(node, "data_prefix", dp.quote(prefix[len(root) + 1:]))
+    if ann is not None:
+        new = dp.set_kwarg(new, "ann_file", dp.quote(ann[len(root) + 1:]))
+    return dp.insert_kwarg(new, "type", "data_root", dp.quote(root)), todos

@@ -1,0 +1,170 @@
+"""MMC503: `evaluation = dict(metric=...)` -> `val_evaluator` / `test_evaluator`.
+
+0.x metric names become 1.2 metric classes (mmpretrain/evaluation/metrics): 'accuracy' ->
+Accuracy (with 0.x's default topk=(1, 5)), precision/recall/f1_score/support -> SingleLabelMetric
+items, 'mAP' -> AveragePrecision, CP/CR/CF1 -> MultiLabelMetric (macro), OP/OR/OF1 ->
+MultiLabelMetric(average='micro') - 1.2 accepts no average='both', so class-wise and overall
+figures are two metrics. `interval`, `save_best` and `rule` were moved by the MMC4 rules
+(train_cfg.val_interval, default_hooks.checkpoint); this rule drops them with `evaluation`.
+A config whose validation data has no evaluation at all got 0.x's implicit accuracy; 1.x needs
+the evaluator written, so it is added.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from codemods.config import MISSING, Unknown, for_rule, replace_keys
+from codemods.rule import CONFIG, Context, Rule
+from codemods.todo import add_todo
+
+RULE_ID = "MMC503"
+SINGLE_ITEMS = {"precision": "precision", "recall": "recall", "f1_score": "f1-score",
+                "support": "support"}
+MULTI_ITEMS = {"P": "precision", "R": "recall", "F1": "f1-score"}
+MOVED_BY_MMC4 = ("interval", "save_best", "rule")
+NOT_METRIC = ("by_epoch", "start", "gpu_collect", "tmpdir", "greater_keys", "less_keys",
+              "efficient_test", "out_dir", "broadcast_bn_buffer")
+
+
+class ConfigEvaluation(Rule):
+    id = RULE_ID
+    title = "evaluation -> val_evaluator / test_evaluator (Accuracy, SingleLabelMetric, ...)"
+    kind = CONFIG
+    guide = "从 MMClassification 0.x 迁移 / 数据设置 / evaluation 字段的变化"
+    triggers = ("evaluation", "data")
+    before = """\
+evaluation = dict(interval=1, metric='accuracy', metric_options=dict(topk=(1, 5)))
+"""
+    after = """\
+val_evaluator = dict(type='Accuracy', topk=(1, 5))
+test_evaluator = val_evaluator
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        cfg = for_rule(module, ctx.path)
+        local = cfg.local("evaluation")
+        if local is MISSING:
+            return self._implicit(module, cfg, ctx)
+        if not isinstance(local, dict):
+            return _todo(module, cfg, "evaluation is not a literal dict: write val_evaluator/"
+                         "test_evaluator (see the migration guide)")
+        todos = [f"evaluation.{k} has no 1.2 equivalent on the evaluator; drop it or move it"
+                 for k in local if k in NOT_METRIC]
+        if "metric" not in local and "metric_options" not in local:
+            new = []  # only loop/checkpoint options, which the MMC4 rules moved
+        else:
+            merged = cfg.merged("evaluation")
+            metric = merged.get("metric", "accuracy") if isinstance(merged, dict) else Unknown
+            evaluators, notes = convert_metrics(metric, merged.get("metric_options"))
+            todos += notes
+            if evaluators is None:
+                return _todo(module, cfg, *todos)
+            new = [("val_evaluator", evaluators), ("test_evaluator", cst.Name("val_evaluator"))]
+        at = cfg.statements["evaluation"]
+        module = _replace(module, at, new, todos)
+        ctx.record(RULE_ID)
+        return module
+
+    def _implicit(self, module, cfg, ctx):
+        """A full validation set but no evaluation anywhere: 0.x evaluated accuracy (top-1/5)."""
+        data, loader = cfg.local("data"), cfg.local("val_dataloader")
+        val = data.get("val") if isinstance(data, dict) else None
+        if isinstance(loader, dict):  # the data rule (MMC501) ran first
+            val = loader.get("dataset")
+        if not (isinstance(val, dict) and "type" in val):
+            return module
+        for key in ("evaluation", "val_evaluator"):
+            if cfg.inherited(key) is not MISSING:
+                return module
+        value = {"type": "Accuracy", "topk": (1, 5)}
+        module = replace_keys(module, [], [("val_evaluator", value),
+                                           ("test_evaluator", cst.Name("val_evaluator"))])
+        ctx.record(RULE_ID)
+        return module
+
+
+def _replace(module, at, new, todos):
+    stmt = module.body[at]
+    module = replace_keys(module, ["evaluation"], new)
+    if todos:
+        body = list(module.body)
+        index = min(at, len(body) - 1)
+        for message in todos:
+            body[index] = add_todo(body[index], RULE_ID, message)
+        module = module.with_changes(body=body)
+    return module
+
+
+def _todo(module, cfg, *messages):
+    at = cfg.statements.get("evaluation")
+    if at is None:
+        return module
+    body = list(module.body)
+    for message in messages:
+        body[at] = add_todo(body[at], RULE_ID, message)
+    return module.with_changes(body=body)
+
+
+def convert_metrics(metric, options) -> Tuple[Optional[object], List[str]]:
+    """(evaluator value for val_evaluator, TODO messages); None when it cannot be converted."""
+    metrics = [metric] if isinstance(metric, str) else metric
+    if not isinstance(metrics, (list, tuple)) or not all(isinstance(m, str) for m in metrics):
+        return None, ["evaluation.metric is not a literal: write val_evaluator/test_evaluator"]
+    options = options if isinstance(options, dict) else {}
+    out, todos = [], []
+    single = [m for m in metrics if m in SINGLE_ITEMS]
+    multi = [m for m in metrics if m[:1] in "CO" and m[1:] in MULTI_ITEMS]
+    unknown = [m for m in metrics if m not in single and m not in multi
+               and m not in ("accuracy", "mAP")]
+    if "accuracy" in metrics:
+        out.append(_accuracy(options))
+    if single:
+        out.append(_single_label(single, options))
+    if "mAP" in metrics:
+        out.append({"type": "AveragePrecision"})
+    out += _multi_label(multi, options)
+    todos += [f"metric {m!r} has no MMPretrain 1.2 evaluator; write one in val_evaluator"
+              for m in unknown]
+    if not out:
+        return None, todos
+    return (out[0] if len(out) == 1 else out), todos
+
+
+def _accuracy(options) -> dict:
+    value = {"type": "Accuracy", "topk": options.get("topk", (1, 5))}  # 0.x default top-1 and 5
+    if options.get("thrs") is not None:
+        value["thrs"] = options["thrs"]
+    return value
+
+
+def _single_label(names, options) -> dict:
+    value = {"type": "SingleLabelMetric", "items": [SINGLE_ITEMS[n] for n in names]}
+    if options.get("thrs") is not None:
+        value["thrs"] = options["thrs"]
+    average = options.get("average_mode", "macro")
+    if average != "macro":
+        value["average"] = None if average == "none" else average
+    return value
+
+
+def _multi_label(names, options) -> list:
+    out = []
+    for prefix, average in (("C", None), ("O", "micro")):
+        items = [MULTI_ITEMS[n[1:]] for n in names if n[0] == prefix]
+        if not items:
+            continue
+        value = {"type": "MultiLabelMetric", "items": _ordered(items)}
+        if average:
+            value["average"] = average
+        if options.get("thr") is not None:
+            value["thr"] = options["thr"]
+        if options.get("k") is not None:
+            value["topk"] = options["k"]
+        out.append(value)
+    return out
+
+
+def _ordered(items):
+    return [i for i in ("precision", "recall", "f1-score") if i in items]

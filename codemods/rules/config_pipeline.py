@@ -1,0 +1,185 @@
+"""MMC502: data pipelines in 0.x form -> MMPretrain 1.2 transforms and a data preprocessor.
+
+Every pipeline list in a config (top-level `train_pipeline = [...]` or inline in `data`) is
+converted transform by transform (see `codemods.data_pipeline`). Normalize leaves the pipeline:
+its mean/std/to_rgb become the top-level `data_preprocessor`, which MMEngine's Runner gives the
+model. An `img_norm_cfg = dict(...)` used only by Normalize becomes that `data_preprocessor`.
+"""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from codemods import data_pipeline as dp
+from codemods.config import for_rule
+from codemods.rule import CONFIG, Context, Rule
+from codemods.todo import TodoTransformer, add_todo
+
+RULE_ID = "MMC502"
+
+#: classes of the datasets MMPretrain 1.2's `_base_/datasets` give `num_classes` for
+NUM_CLASSES = {"ImageNet": 1000, "CIFAR10": 10, "CIFAR100": 100, "MNIST": 10, "FashionMNIST": 10,
+               "CUB": 200, "VOC": 20, "StanfordCars": 196, "ImageNet21k": 21843}
+
+
+class _Pipelines(TodoTransformer):
+    rule_id = RULE_ID
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.normalize: List[tuple] = []  # (top-level statement index, Normalize call)
+        self.index = -1
+        self.changes = 0
+
+    def on_visit(self, node):
+        if isinstance(node, cst.BaseStatement) and self._depth == 0:
+            self.index += 1
+        if isinstance(node, cst.BaseStatement):
+            self._depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, cst.BaseStatement):
+            self._depth -= 1
+        return super().on_leave(original_node, updated_node)
+
+    _depth = 0
+
+    def leave_List(self, original, updated):
+        if not dp.is_pipeline(updated):
+            return updated
+        result = dp.convert_pipeline(updated)
+        for message in result.todos:
+            self.todo(message)
+        self.normalize += [(self.index, n) for n in result.normalize]
+        self.changes += int(result.changed)
+        return result.node
+
+
+class ConfigPipelines(Rule):
+    id = RULE_ID
+    title = "Pipelines: 1.2 transform names/arguments, PackInputs, Normalize -> data_preprocessor"
+    kind = CONFIG
+    guide = "从 MMClassification 0.x 迁移 / 数据设置 / pipeline 字段的变化"
+    triggers = ("Collect", "ToTensor", "Normalize", "flip_prob", "PackClsInputs", "efficientnet_style")
+    before = """\
+img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', size=224),
+    dict(type='RandomFlip', flip_prob=0.5, direction='horizontal'),
+    dict(type='Normalize', **img_norm_cfg),
+    dict(type='ImageToTensor', keys=['img']),
+    dict(type='ToTensor', keys=['gt_label']),
+    dict(type='Collect', keys=['img', 'gt_label'])
+]
+"""
+    after = """\
+data_preprocessor = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=224),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs')
+]
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        visitor = _Pipelines()
+        updated = module.visit(visitor)
+        if visitor.changes:
+            ctx.record(self.id, visitor.changes)
+        if visitor.normalize:
+            updated = _add_preprocessor(updated, visitor.normalize, ctx)
+        return updated
+
+
+# ---------------------------------------------------------------- data_preprocessor
+
+
+def dataset_classes(cfg) -> Optional[int]:
+    """num_classes of the dataset a config trains on, for the dataset types 1.2 gives it for.
+    Read from `train_dataloader` (when MMC501 ran) or 0.x `data.train`, through wrappers."""
+    for key, part in (("train_dataloader", "dataset"), ("data", "train")):
+        value = cfg.merged(key)
+        value = value.get(part) if isinstance(value, dict) else None
+        while isinstance(value, dict) and isinstance(value.get("dataset"), dict):
+            value = value["dataset"]
+        if isinstance(value, dict) and isinstance(value.get("type"), str):
+            return NUM_CLASSES.get(value["type"].split(".")[-1])
+    at = dp.find_assign(cfg.module, "dataset_type")
+    name = cfg.local("dataset_type") if at is not None else None
+    return NUM_CLASSES.get(name) if isinstance(name, str) else None
+
+
+def _names_used(module: cst.Module, name: str) -> int:
+    count = 0
+
+    class _Count(cst.CSTVisitor):
+        def visit_Name(self, node):
+            nonlocal count
+            count += node.value == name
+
+    module.visit(_Count())
+    return count
+
+
+def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) -> cst.Module:
+    first_index, first = removed[0]
+    differing = [n for _, n in removed if not n.deep_equals(first)]
+    if dp.find_assign(module, "data_preprocessor") is not None:
+        return _todo_at(module, first_index, "Normalize was removed from the pipeline; check that "
+                        "data_preprocessor has its mean/std/to_rgb")
+    num_classes = dataset_classes(for_rule(module, ctx.path))
+    extra = [("num_classes", cst.Integer(str(num_classes)))] if num_classes else []
+    name = dp.spread_name(first)
+    if name is not None:
+        module = _from_variable(module, name, extra, first_index)
+    else:
+        pairs = dp.normalize_args(first)
+        if pairs is None:
+            return _todo_at(module, first_index, "Normalize was removed: set data_preprocessor = "
+                            "dict(mean=..., std=..., to_rgb=...) from its arguments")
+        stmt = cst.SimpleStatementLine([cst.Assign(
+            targets=[cst.AssignTarget(cst.Name("data_preprocessor"))],
+            value=dp.dict_call(extra + pairs))])
+        module = module.with_changes(body=[*module.body[:first_index], stmt, *module.body[first_index:]])
+        first_index += 1
+    if differing:
+        module = _todo_at(module, first_index, "pipelines normalised differently; 1.2 has one "
+                          "data_preprocessor for all splits: check it")
+    ctx.record(RULE_ID)
+    return module
+
+
+def _from_variable(module, name, extra, where) -> cst.Module:
+    """`img_norm_cfg = dict(...)` -> `data_preprocessor = dict(...)` (same args + 0.x to_rgb)."""
+    at = dp.find_assign(module, name)
+    if at is None:
+        return _todo_at(module, where, f"Normalize(**{name}) was removed: set data_preprocessor "
+                        f"= dict(mean=..., std=..., to_rgb=...) from {name}")
+    value = dp.top_assign(module.body[at])[1]
+    if not dp.is_dict_call(value) or dp.has_spread(value):
+        return _todo_at(module, at, f"set data_preprocessor = dict(mean=..., std=..., to_rgb=...) "
+                        f"from {name} (Normalize was removed from the pipeline)")
+    args = list(value.args)
+    if dp.kwarg(value, "to_rgb") is None:
+        args.append(dp.new_arg("to_rgb", dp.expr("True")))  # Normalize's 0.x default
+    args = [dp.new_arg(k, v) for k, v in extra] + args
+    new_value = dp.replace_args(value, args)
+    stmt = module.body[at]
+    new_stmt = cst.SimpleStatementLine(
+        [cst.Assign(targets=[cst.AssignTarget(cst.Name("data_preprocessor"))], value=new_value)],
+        leading_lines=stmt.leading_lines, trailing_whitespace=stmt.trailing_whitespace)
+    if _names_used(module, name) > 1:  # still used elsewhere: keep it, add the preprocessor
+        return module.with_changes(body=[*module.body[:at + 1], new_stmt.with_changes(
+            leading_lines=[]), *module.body[at + 1:]])
+    return module.with_changes(body=[*module.body[:at], new_stmt, *module.body[at + 1:]])
+
+
+def _todo_at(module, index, message) -> cst.Module:
+    index = min(index, len(module.body) - 1)
+    body = list(module.body)
+    body[index] = add_todo(body[index], RULE_ID, message)
+    return module.with_changes(body=body)
