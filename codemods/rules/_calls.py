@@ -136,18 +136,19 @@ class _ImportFixer(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original, updated):
         if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
             return updated
-        body, extra = [], []
+        body, extra, changed = [], [], False
         for small in updated.body:
-            small, bound, moved = self._edit(small)
-            if small is not None:
-                body.append(small)
+            edited, bound, moved = self._edit(small)
+            changed |= edited is not small
+            if edited is not None:
+                body.append(edited)
             extra.extend(moved)
             for local in bound:
                 for module, name in self.after.get(local, []):
                     if (module, name) not in self.added[-1]:
                         self.added[-1].add((module, name))
                         extra.append((module, name, None))
-        if len(body) == len(updated.body) and not extra:
+        if not changed and not extra:
             return updated
         new = [import_line(*item) for item in extra]
         if body:
