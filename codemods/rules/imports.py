@@ -1,0 +1,778 @@
+"""MMC101: imports of mmcls / mmselfsup / mmcv 1.x -> MMPretrain 1.2, MMEngine, MMCV 2.x.
+
+One pass over the file, driven by the table in `codemods.data.modules`:
+- module renames (`mmcls.core.hook` -> `mmpretrain.engine.hooks`) in every import form;
+- names that moved (`Resize` -> `mmcv.transforms`, `ClsDataSample` -> `mmpretrain.structures.DataSample`,
+  `HEADS` -> `mmpretrain.registry.MODELS`, `mmcv.Config` -> `mmengine.config.Config`), with their usages
+  renamed (`@HEADS.register_module()` -> `@MODELS.register_module()`);
+- builders (`build_classifier(cfg)` -> `MODELS.build(cfg)`);
+- `import mmcls` followed by attribute chains (`mmcls.apis.init_model(...)`);
+- relative imports inside an mmcls/mmselfsup fork (`from ..builder import HEADS`), resolved from the
+  file's path; only names with a table row are rewritten there (the fork's own modules stay);
+- what has no counterpart keeps its import, with a `# TODO(mmcodemod): MMC101 ...` above it.
+
+Imports are split per target module, merged where one name replaces several (HEADS, NECKS ->
+MODELS), and never duplicated within a block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from codemods.data import modules as table
+from codemods.data.modules import Move, Removed
+from codemods.importmap import dotted
+from codemods.rule import CODE, Context, Rule
+from codemods.todo import TodoTransformer, add_todo
+
+RULE_ID = "MMC101"
+MAX_LINE = 99
+
+# Relative imports are only resolved in files that live inside one of these packages.
+FORK_PACKAGES = ("mmcls", "mmselfsup")
+
+
+def _fork_triggers() -> Tuple[str, ...]:
+    names = set()
+    for prefix in FORK_PACKAGES:
+        names.update(table.NAMES.get(prefix, {}))
+    return tuple(sorted(names))
+
+
+# --------------------------------------------------------------------------- small CST helpers
+
+
+def _name_node(text: str) -> cst.BaseExpression:
+    """`a.b.c` as a Name/Attribute chain."""
+    parts = text.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _module_node(text: str) -> Union[cst.Name, cst.Attribute]:
+    return _name_node(text)  # type: ignore[return-value]
+
+
+def _import_from(module: str, names: Sequence[Tuple[str, Optional[str]]], wrap: bool) -> cst.ImportFrom:
+    aliases = [
+        cst.ImportAlias(name=cst.Name(n), asname=cst.AsName(name=cst.Name(a)) if a and a != n else None)
+        for n, a in names
+    ]
+    text = f"from {module} import " + ", ".join(f"{n} as {a}" if a and a != n else n for n, a in names)
+    if (wrap or len(text) > MAX_LINE) and len(aliases) > 1:
+        indent = cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), indent=True,
+            last_line=cst.SimpleWhitespace("    "),
+        )
+        last = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True,
+                                           last_line=cst.SimpleWhitespace(""))
+        aliases = [a.with_changes(comma=cst.Comma(whitespace_after=indent)) for a in aliases[:-1]] + [
+            aliases[-1].with_changes(comma=cst.Comma(whitespace_after=last))
+        ]
+        return cst.ImportFrom(
+            module=_module_node(module), names=aliases,
+            lpar=cst.LeftParen(whitespace_after=indent), rpar=cst.RightParen(),
+        )
+    return cst.ImportFrom(module=_module_node(module), names=aliases)
+
+
+def _import(module: str, asname: Optional[str] = None) -> cst.Import:
+    return cst.Import(
+        names=[cst.ImportAlias(name=_module_node(module), asname=cst.AsName(name=cst.Name(asname)) if asname else None)]
+    )
+
+
+def _alias_local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None:
+        return dotted(alias.asname.name)  # type: ignore[arg-type]
+    return dotted(alias.name).split(".")[0]  # type: ignore[union-attr]
+
+
+def _fork_module(path: Optional[PurePath]) -> Optional[Tuple[List[str], bool]]:
+    """(package parts the file's relative imports start from, True) for a file inside an mmcls or
+    mmselfsup tree, from its path (`x/mmcls/models/heads/my_head.py` -> mmcls.models.heads)."""
+    if path is None:
+        return None
+    parts = list(PurePath(path).parts)
+    index = max((i for i, p in enumerate(parts) if p in FORK_PACKAGES), default=None)
+    if index is None:
+        return None
+    mod = parts[index:]
+    mod[-1] = mod[-1].rsplit(".", 1)[0]
+    package = mod[:-1]  # both for x.py and __init__.py the package is the folder
+    return package, True
+
+
+def _absolute(package: List[str], level: int, module: Optional[str]) -> Optional[str]:
+    if level - 1 > len(package) - 1:
+        return None
+    base = package[: len(package) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass
+class NameBinding:
+    """`from M import N [as A]` of a name (not a module)."""
+
+    local: str
+    module: str  # absolute old module
+    name: str
+    res: Union[Move, Removed]
+    asname: Optional[str]
+    new_local: Optional[str] = None  # local name after the rewrite
+    usage: Optional[cst.BaseExpression] = None  # replacement for usages (None: unchanged)
+
+
+@dataclass
+class ModuleBinding:
+    """`import M`, `import M as A`, or `from P import M` where M is a module."""
+
+    local: str
+    base: str  # old qualified name of `local`
+    stmt_module: str  # what the statement imports
+    res: Optional[Union[Move, Removed]]  # resolve_module(stmt_module)
+    style: str  # "import", "alias" or "from"
+    chains: Dict[str, Tuple[str, object]] = field(default_factory=dict)  # chain text -> (kind, data)
+    old_used: bool = False
+    new_used: bool = False
+    has_chains: bool = False
+    extra: List[Tuple[str, str]] = field(default_factory=list)  # (module, name) from-imports to add
+
+
+class _Collector(cst.CSTVisitor):
+    """Every import that binds something from a source package, and the names the file defines."""
+
+    def __init__(self, fork: Optional[Tuple[List[str], bool]]) -> None:
+        self.fork = fork
+        self.names: Dict[str, List[Union[NameBinding, ModuleBinding]]] = {}
+        self.other: Dict[str, Set[str]] = {}  # local -> qualified names bound by untouched imports
+        self.defined: Set[str] = set()
+
+    def _add(self, binding) -> None:
+        self.names.setdefault(binding.local, []).append(binding)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            module = dotted(alias.name)
+            res = table.resolve_module(module) if module else None
+            if res is None and not (module and table.source_root(module) == "mmcv"):
+                local = _alias_local(alias)
+                self.other.setdefault(local, set()).add(module if alias.asname else local)
+                continue
+            if alias.asname is not None:
+                self._add(ModuleBinding(_alias_local(alias), module, module, res, "alias"))
+            else:
+                root = module.split(".")[0]
+                self._add(ModuleBinding(root, root, module, res, "import"))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            return False
+        module = dotted(node.module) if node.module is not None else None
+        relative = bool(node.relative)
+        if relative:
+            if self.fork is None:
+                self._other(node, module)
+                return False
+            module = _absolute(self.fork[0], len(node.relative), module)
+            if module is None:
+                return False
+        if module is None or table.source_root(module) is None:
+            self._other(node, module)
+            return False
+        for alias in node.names:
+            name = dotted(alias.name)
+            local = _alias_local(alias)
+            asname = dotted(alias.asname.name) if alias.asname is not None else None
+            if relative:
+                res = table.name_row(module, name)
+                if res is not None:
+                    self._add(NameBinding(local, module, name, res, asname))
+                continue
+            qualified = f"{module}.{name}"
+            if _is_module(qualified) and table.name_row(module, name) is None:
+                res_m = table.resolve_module(qualified)
+                if res_m is not None or table.source_root(qualified) == "mmcv":
+                    self._add(ModuleBinding(local, qualified, qualified, res_m, "from"))
+                else:
+                    self.other.setdefault(local, set()).add(qualified)
+                continue
+            res = table.resolve_name(module, name)
+            if res is None:
+                self.other.setdefault(local, set()).add(qualified)
+            else:
+                self._add(NameBinding(local, module, name, res, asname))
+        return False
+
+    def _other(self, node: cst.ImportFrom, module: Optional[str]) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        prefix = "." * len(node.relative) + (module or "")
+        for alias in node.names:
+            self.other.setdefault(_alias_local(alias), set()).add(f"{prefix}.{dotted(alias.name)}")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.defined.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.defined.add(node.name.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if isinstance(node.target, cst.Name):
+            self.defined.add(node.target.value)
+
+
+def _is_module(qualified: str) -> bool:
+    """Is `qualified` (a 0.x dotted name) a module rather than a name in a module?"""
+    last = qualified.rsplit(".", 1)[-1]
+    if not last.islower() and last != last.lower():
+        return False
+    if qualified in table.MODULES or qualified in table.REMOVED_MODULES:
+        return True
+    new = table.rename_module(qualified)
+    if new is not None and table.is_target_module(new):
+        return True
+    return table.source_root(qualified) == "mmcv" and table.is_target_module(qualified)
+
+
+class _ChainScanner(cst.CSTVisitor):
+    """Every Name/Attribute chain rooted at a module binding's local name."""
+
+    def __init__(self, roots: Set[str]) -> None:
+        self.roots = roots
+        self.chains: Set[str] = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None and text.split(".", 1)[0] in self.roots:
+            self.chains.add(text)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.roots:
+            self.chains.add(node.value)
+
+
+# --------------------------------------------------------------------------- the transformer
+
+
+class _Rewrite(TodoTransformer):
+    rule_id = RULE_ID
+
+    def __init__(self, collector: _Collector, chains: Set[str]) -> None:
+        super().__init__()
+        self.c = collector
+        self.count = 0
+        self.names: Dict[str, NameBinding] = {}
+        self.modules: Dict[str, ModuleBinding] = {}
+        self.ambiguous: Set[str] = set()
+        self.skip: Set[int] = set()  # ids of Name nodes that are not references
+        self.chain_new: Dict[str, Tuple[str, object]] = {}
+        # per block (module, function body, ...): import keys present, and those this rule wrote
+        self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
+        self._plan(chains)
+
+    # ---- planning
+    def _bound_elsewhere(self, name: str, qualified: str) -> bool:
+        """Is `name` bound in the file to something other than `qualified`?"""
+        if name in self.c.defined:
+            return True
+        for q in self.c.other.get(name, ()):
+            if q != qualified:
+                return True
+        for binding in self.c.names.get(name, ()):
+            if isinstance(binding, NameBinding) and isinstance(binding.res, Move):
+                if binding.res.qualified == qualified and (binding.asname in (None, name)):
+                    continue
+            return True
+        return False
+
+    def _plan(self, chains: Set[str]) -> None:
+        for local, bindings in self.c.names.items():
+            kinds = {(type(b), b.base if isinstance(b, ModuleBinding) else (b.module, b.name)) for b in bindings}
+            if len(kinds) > 1:
+                self.ambiguous.add(local)
+                continue
+            first = bindings[0]
+            if isinstance(first, NameBinding):
+                self._plan_name(local, bindings)
+            else:
+                for b in bindings:
+                    self.modules.setdefault(local, b)
+        for chain in chains:
+            root = chain.split(".", 1)[0]
+            binding = self.modules.get(root)
+            if binding is not None:
+                self.chain_new[chain] = self._plan_chain(binding, chain)
+        # a module binding is used under its old name when some chain could not be rewritten
+        for local, binding in self.modules.items():
+            mine = [ch for ch in self.chain_new if ch.split(".", 1)[0] == local]
+            kinds = [self.chain_new[ch][0] for ch in mine]
+            binding.has_chains = bool(kinds)
+            binding.old_used = any(k in ("keep", "todo") for k in kinds)
+            if binding.old_used and binding.style != "import":
+                # `api` cannot name both modules: write the migrated chains in full instead
+                for ch in mine:
+                    kind, data = self.chain_new[ch]
+                    if kind == "base":
+                        self.chain_new[ch] = ("import", (data[1], data[2]))
+                kinds = [self.chain_new[ch][0] for ch in mine]
+            binding.new_used = any(k == "base" for k in kinds) or (not kinds and isinstance(binding.res, Move))
+
+    def _plan_name(self, local: str, bindings: List[NameBinding]) -> None:
+        b = bindings[0]
+        if isinstance(b.res, Removed):
+            return
+        move = b.res
+        if move.expr is not None:
+            root = move.expr.split(".")[0]
+            if self._bound_elsewhere(root, f"{move.module}.{root}"):
+                for binding in bindings:
+                    binding.res = Removed(
+                        f"{b.name} -> {move.module}.{move.expr}: `{root}` is already bound to something else here"
+                    )
+                return
+            for binding in bindings:
+                binding.new_local = root
+                binding.usage = _name_node(move.expr)
+            self.names[local] = b
+            return
+        if b.asname is not None and b.asname != b.name:
+            new_local = b.asname  # keep the user's alias
+        else:
+            new_local = move.name
+            if new_local != local and self._bound_elsewhere(new_local, move.qualified):
+                new_local = local  # import it under the old name: `from x import NEW as OLD`
+        for binding in bindings:
+            binding.new_local = new_local
+            binding.usage = cst.Name(new_local) if new_local != local else None
+        self.names[local] = b
+
+    def _plan_chain(self, binding: ModuleBinding, chain: str) -> Tuple[str, object]:
+        """(kind, data): "keep" (still valid, old name), "todo" (message), "base" (new text),
+        "from" ((module, name, usage text))."""
+        rest = chain.split(".")[1:]
+        parts = binding.base.split(".") + rest
+        k = len(binding.base.split("."))
+        res = None
+        split = None
+        for j in range(len(parts) - 1, k - 1, -1):
+            module, name = ".".join(parts[:j]), parts[j]
+            if table.name_row(module, name) is not None or _is_module(module):
+                if _is_module(f"{module}.{name}") and table.name_row(module, name) is None:
+                    continue
+                res = table.resolve_name(module, name)
+                split = j
+                break
+        if split is None:
+            res_m = table.resolve_module(".".join(parts))
+            if res_m is None:
+                return ("keep", None)
+            if isinstance(res_m, Removed):
+                return ("todo", res_m.message)
+            new_q = res_m.module
+            tail: List[str] = []
+        else:
+            if res is None:
+                return ("keep", None)
+            if isinstance(res, Removed):
+                return ("todo", res.message)
+            new_q = res.module
+            tail = [res.expr or res.name] + parts[split + 1:]
+        new_full = ".".join([new_q] + tail)
+        # written through the binding itself?
+        if isinstance(binding.res, Move):
+            if binding.style == "import":
+                if new_full.split(".")[0] == binding.res.module.split(".")[0]:
+                    return ("base", (new_full, new_q, new_full))
+            else:
+                base = binding.res.module
+                if new_full == base or new_full.startswith(base + "."):
+                    return ("base", (self._local_for(binding) + new_full[len(base):], new_q, new_full))
+        if split is not None:
+            name = res.name  # type: ignore[union-attr]
+            usage = ".".join([res.expr or name] + parts[split + 1:])  # type: ignore[union-attr]
+            if not self._bound_elsewhere(name, f"{res.module}.{name}"):  # type: ignore[union-attr]
+                return ("from", (res.module, name, usage))  # type: ignore[union-attr]
+        return ("import", (new_q, new_full))
+
+    def _local_for(self, binding: ModuleBinding) -> str:
+        if binding.style == "from" and isinstance(binding.res, Move):
+            new_last = binding.res.module.rsplit(".", 1)[-1]
+            if new_last != binding.local and not self._bound_elsewhere(new_last, binding.res.module):
+                return new_last
+        return binding.local
+
+    def leave_Module(self, original_node, updated_node):
+        """A TODO above the file's first statement is parsed into Module.header on the next run:
+        do not add it a second time."""
+        header = {line.comment.value for line in updated_node.header if line.comment is not None}
+        if not header or not updated_node.body:
+            return updated_node
+        first = updated_node.body[0]
+        leading = [
+            line for line in first.leading_lines
+            if line.comment is None or line.comment.value not in header
+        ]
+        if len(leading) == len(first.leading_lines):
+            return updated_node
+        return updated_node.with_changes(body=[first.with_changes(leading_lines=leading), *updated_node.body[1:]])
+
+    # ---- scopes for de-duplication
+    def visit_IndentedBlock(self, node) -> None:
+        self.blocks.append((set(), set()))
+
+    def leave_IndentedBlock(self, original_node, updated_node):
+        self.blocks.pop()
+        return updated_node
+
+    # ---- names that are not references
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None and text in self.chain_new:
+            return False
+        self.skip.add(id(node.attr))
+        return True
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    # ---- usages
+    def _chain_replacement(self, text: str) -> Optional[cst.BaseExpression]:
+        kind, data = self.chain_new[text]
+        if kind == "todo":
+            self.todo(str(data))
+            return None
+        if kind == "keep":
+            return None
+        if kind == "base":
+            new = data[0]  # type: ignore[index]
+        elif kind == "from":
+            new = data[2]  # type: ignore[index]
+        else:
+            new = data[1]  # type: ignore[index]
+        if new == text:
+            return None
+        self.count += 1
+        return _name_node(new)
+
+    def leave_Attribute(self, original_node, updated_node):
+        text = dotted(original_node)
+        if text is not None and text in self.chain_new:
+            return self._chain_replacement(text) or updated_node
+        return updated_node
+
+    def leave_Name(self, original_node, updated_node):
+        if id(original_node) in self.skip:
+            return updated_node
+        value = original_node.value
+        if value in self.chain_new:
+            return self._chain_replacement(value) or updated_node
+        binding = self.names.get(value)
+        if binding is not None and binding.usage is not None:
+            self.count += 1
+            return binding.usage
+        return updated_node
+
+    # ---- imports
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        small = updated_node.body
+        if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
+            return updated_node
+        seen = self.blocks[-1]
+        out: List[Tuple[cst.BaseSmallStatement, List[str]]] = []
+        changed = False
+        for stmt in small:
+            if isinstance(stmt, cst.ImportFrom):
+                new, todos = self._rewrite_from(stmt, seen)
+            elif isinstance(stmt, cst.Import):
+                new, todos = self._rewrite_import(stmt, seen)
+            else:
+                new, todos = [stmt], []
+            if len(new) != 1 or new[0] is not stmt or todos:
+                changed = True
+            out.extend((n, todos if i == 0 else []) for i, n in enumerate(new))
+        if not changed:
+            return updated_node
+        self.count += 1
+        if not out:
+            return cst.RemovalSentinel.REMOVE
+        if len(small) == 1:
+            lines = []
+            for i, (stmt, todos) in enumerate(out):
+                line = cst.SimpleStatementLine(
+                    body=[stmt],
+                    leading_lines=updated_node.leading_lines if i == 0 else (),
+                    trailing_whitespace=updated_node.trailing_whitespace if i == len(out) - 1
+                    else cst.TrailingWhitespace(),
+                )
+                for message in todos:
+                    line = add_todo(line, RULE_ID, message)
+                lines.append(line)
+            return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
+        body = [s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s, _ in out]
+        line = updated_node.with_changes(body=body)
+        for _, todos in out:
+            for message in todos:
+                line = add_todo(line, RULE_ID, message)
+        return line
+
+    def _fresh(self, key: tuple, seen) -> bool:
+        """Add an import this rule writes, unless the block already has it."""
+        present, emitted = seen
+        if key in present:
+            return False
+        present.add(key)
+        emitted.add(key)
+        return True
+
+    def _rewrite_from(self, stmt: cst.ImportFrom, seen: Set):
+        if isinstance(stmt.names, cst.ImportStar):
+            return [stmt], []
+        groups: Dict[str, List[Tuple[str, Optional[str]]]] = {}
+        kept: List[cst.ImportAlias] = []
+        todos: List[str] = []
+        extra: List[cst.BaseSmallStatement] = []
+        touched = False
+        module_text = dotted(stmt.module) if stmt.module is not None else ""
+        prefix = "." * len(stmt.relative)
+        for alias in stmt.names:
+            local = _alias_local(alias)
+            name = dotted(alias.name)
+            binding = self._binding_for(local, stmt, name)
+            if binding is None:
+                key = (prefix + (module_text or ""), name, dotted(alias.asname.name) if alias.asname else None)
+                if self._emitted(key, seen):
+                    touched = True
+                    continue
+                kept.append(alias)
+                continue
+            touched = True
+            if isinstance(binding, ModuleBinding):
+                new_stmts, msgs = self._module_binding_imports(binding, alias, stmt, seen)
+                todos += msgs
+                for s in new_stmts:
+                    if isinstance(s, cst.ImportFrom) and not isinstance(s.names, cst.ImportStar) and \
+                            dotted(s.module) == module_text and not s.relative:
+                        kept.extend(s.names)
+                    else:
+                        extra.append(s)
+                continue
+            if isinstance(binding.res, Removed) or local in self.ambiguous:
+                msg = binding.res.message if isinstance(binding.res, Removed) else \
+                    f"{local} is bound by several imports here: migrate it by hand"
+                todos.append(msg)
+                kept.append(alias)
+                continue
+            move = binding.res
+            asname = binding.new_local if binding.new_local != move.name else None
+            if self._fresh((move.module, move.name, asname), seen):
+                groups.setdefault(move.module, []).append((move.name, asname))
+        if not touched:
+            self._remember(stmt, seen)
+            return [stmt], []
+        out: List[cst.BaseSmallStatement] = []
+        wrap = stmt.lpar is not None and "\n" in cst.Module(body=[]).code_for_node(stmt)
+        if kept:
+            names = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in kept]
+            if len(kept) == len(stmt.names) and all(k is a for k, a in zip(kept, stmt.names)):
+                out.append(stmt)
+            else:
+                out.append(stmt.with_changes(names=names, lpar=None if len(names) == 1 else stmt.lpar,
+                                             rpar=None if len(names) == 1 else stmt.rpar))
+                if len(names) > 1 and stmt.lpar is None:
+                    out[-1] = out[-1].with_changes(names=[
+                        n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                        if i < len(names) - 1 else n for i, n in enumerate(names)])
+        for module, names in groups.items():
+            # a pure module rename keeps the user's formatting
+            if not kept and len(groups) == 1 and not stmt.relative and len(names) == len(stmt.names) and all(
+                n == dotted(a.name) and (asn or None) == (dotted(a.asname.name) if a.asname else None)
+                for (n, asn), a in zip(names, stmt.names)
+            ):
+                out.append(stmt.with_changes(module=_module_node(module), relative=()))
+            else:
+                out.append(_import_from(module, names, wrap))
+        out.extend(extra)
+        return out, todos
+
+    def _emitted(self, key, seen) -> bool:
+        """Is this alias of an untouched import a duplicate of one this rule wrote above?"""
+        return key in seen[1]
+
+    def _remember(self, stmt, seen) -> None:
+        if isinstance(stmt, cst.ImportFrom) and not isinstance(stmt.names, cst.ImportStar) and not stmt.relative:
+            module = dotted(stmt.module) if stmt.module is not None else ""
+            for alias in stmt.names:
+                seen[0].add((module, dotted(alias.name), dotted(alias.asname.name) if alias.asname else None))
+        elif isinstance(stmt, cst.Import):
+            for alias in stmt.names:
+                seen[0].add(("import", dotted(alias.name), dotted(alias.asname.name) if alias.asname else None))
+
+    def _binding_for(self, local: str, stmt, name: str):
+        for binding in self.c.names.get(local, ()):
+            if isinstance(binding, NameBinding) and binding.name == name:
+                return binding
+            if isinstance(binding, ModuleBinding) and binding.style == "from" and binding.base.endswith("." + name):
+                return binding
+        return None
+
+    def _rewrite_import(self, stmt: cst.Import, seen: Set):
+        kept: List[cst.ImportAlias] = []
+        out: List[cst.BaseSmallStatement] = []
+        todos: List[str] = []
+        touched = False
+        for alias in stmt.names:
+            module = dotted(alias.name)
+            local = _alias_local(alias)
+            binding = self.modules.get(local)
+            if binding is None or binding.stmt_module != module or local in self.ambiguous:
+                if local in self.ambiguous and table.resolve_module(module) is not None:
+                    todos.append(f"{local} is bound by several imports here: migrate it by hand")
+                    touched = True
+                key = ("import", module, dotted(alias.asname.name) if alias.asname else None)
+                if self._emitted(key, seen):
+                    touched = True
+                    continue
+                kept.append(alias)
+                continue
+            new_stmts, msgs = self._module_binding_imports(binding, alias, stmt, seen)
+            if not msgs and len(new_stmts) == 1 and isinstance(new_stmts[0], cst.Import) and \
+                    dotted(new_stmts[0].names[0].name) == module and binding.res is None:
+                kept.append(alias)  # still valid as it is (mmcv 2.x)
+                continue
+            touched = True
+            todos += msgs
+            out.extend(new_stmts)
+        if not touched:
+            self._remember(stmt, seen)
+            return [stmt], []
+        if kept:
+            names = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in kept]
+            out.insert(0, stmt.with_changes(names=[
+                n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                if i < len(names) - 1 else n for i, n in enumerate(names)]))
+        return out, todos
+
+    def _module_binding_imports(self, binding: ModuleBinding, alias: cst.ImportAlias, stmt, seen: Set):
+        """The statements that replace one module-binding alias, and TODO messages."""
+        out: List[cst.BaseSmallStatement] = []
+        todos: List[str] = []
+        if binding.old_used or isinstance(binding.res, Removed) or (binding.res is None and not binding.has_chains):
+            # keep the old import: something still needs it
+            if isinstance(stmt, cst.Import):
+                out.append(_import(binding.stmt_module, dotted(alias.asname.name) if alias.asname else None)
+                           .with_changes(names=[alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)]))
+            else:
+                out.append(stmt.with_changes(names=[alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)],
+                                             lpar=None, rpar=None))
+            if isinstance(binding.res, Removed):
+                todos.append(binding.res.message)
+            elif binding.res is not None:
+                todos.append(
+                    f"{binding.stmt_module} is still used by code that could not be migrated (see the TODOs below)"
+                )
+        if isinstance(binding.res, Move) and binding.new_used:
+            new = binding.res.module
+            if binding.style == "import":
+                key = ("import", new, None)
+                if self._fresh(key, seen):
+                    out.append(_import(new))
+            elif binding.style == "alias":
+                key = ("import", new, binding.local)
+                if self._fresh(key, seen):
+                    out.append(_import(new, binding.local))
+            else:
+                parent, _, last = new.rpartition(".")
+                local = self._local_for(binding)
+                asname = local if local != last else None
+                if parent and self._fresh((parent, last, asname), seen):
+                    out.append(_import_from(parent, [(last, asname)], False))
+                elif not parent:
+                    out.append(_import(new, asname))
+        for chain, (kind, data) in self.chain_new.items():
+            if chain.split(".", 1)[0] != binding.local:
+                continue
+            if kind == "from":
+                module, name, _ = data  # type: ignore[misc]
+                if self._fresh((module, name, None), seen):
+                    out.append(_import_from(module, [(name, None)], False))
+            elif kind == "import":
+                module = data[0]  # type: ignore[index]
+                if self._fresh(("import", module, None), seen):
+                    out.append(_import(module))
+        return out, todos
+
+
+class ImportsRule(Rule):
+    id = RULE_ID
+    title = "mmcls / mmselfsup / mmcv 1.x imports -> mmpretrain, mmengine, mmcv 2.x (modules, names, registries, builders)"
+    kind = CODE
+    guide = "模块变动 (MMClassification and MMSelfSup), 新的依赖, 其他变动 (registries in mmpretrain.registry)"
+    triggers = ("mmcls", "mmselfsup", "mmcv") + _fork_triggers()
+    before = (
+        "from mmcls.models.builder import HEADS, build_loss\n"
+        "from mmcls.datasets.pipelines import Resize, RandomCrop\n\n"
+        "@HEADS.register_module()\n"
+        "class MyHead:\n"
+        "    def __init__(self, loss):\n"
+        "        self.loss = build_loss(loss)\n"
+    )
+    after = (
+        "from mmpretrain.registry import MODELS\n"
+        "from mmcv.transforms import Resize\n"
+        "from mmpretrain.datasets.transforms import RandomCrop\n\n"
+        "@MODELS.register_module()\n"
+        "class MyHead:\n"
+        "    def __init__(self, loss):\n"
+        "        self.loss = MODELS.build(loss)\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        collector = _Collector(_fork_module(ctx.path))
+        module.visit(collector)
+        if not collector.names:
+            return module
+        roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
+        chains: Set[str] = set()
+        if roots:
+            scanner = _ChainScanner(roots)
+            module.visit(scanner)
+            chains = scanner.chains
+        rewrite = _Rewrite(collector, chains)
+        updated = module.visit(rewrite)
+        if rewrite.count:
+            ctx.record(RULE_ID, rewrite.count)
+        return updated
