@@ -41,7 +41,8 @@ def classify(module: cst.Module, path: Optional[PurePath] = None) -> str:
     if "_base_" in names:
         return "config"
     known = [n for n in names if n in CONFIG_KEYS]
-    in_configs_dir = path is not None and "configs" in PurePath(path).parts
+    # `_base_` folders hold the one-key configs (`model = dict(...)`) that other configs inherit
+    in_configs_dir = path is not None and bool({"configs", "_base_"} & set(PurePath(path).parts))
     if defs == 0 and (len(known) >= 2 or (in_configs_dir and known)):
         return "config"
     return "code"
