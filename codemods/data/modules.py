@@ -493,6 +493,8 @@ def resolve_name(module: str, name: str) -> Optional[Resolution]:
     row = name_row(module, name)
     if row is not None:
         return row
+    if f"{module}.{name}" in REMOVED_MODULES:  # `from mmselfsup import apis`
+        return Removed(REMOVED_MODULES[f"{module}.{name}"])
     new = rename_module(module)
     if new is not None and (name in target_names(new) or is_target_module(f"{new}.{name}")):
         return Move(new, name)

@@ -45,6 +45,19 @@ def _fork_triggers() -> Tuple[str, ...]:
 # --------------------------------------------------------------------------- small CST helpers
 
 
+def without_header_duplicates(module: cst.Module) -> cst.Module:
+    """A TODO above the file's first statement is parsed into Module.header on the next run, where
+    `add_todo` does not see it: drop the copy that a second run put on the first statement."""
+    header = {line.comment.value for line in module.header if line.comment is not None}
+    if not header or not module.body:
+        return module
+    first = module.body[0]
+    leading = [line for line in first.leading_lines if line.comment is None or line.comment.value not in header]
+    if len(leading) == len(first.leading_lines):
+        return module
+    return module.with_changes(body=[first.with_changes(leading_lines=leading), *module.body[1:]])
+
+
 def _name_node(text: str) -> cst.BaseExpression:
     """`a.b.c` as a Name/Attribute chain."""
     parts = text.split(".")
@@ -420,19 +433,7 @@ class _Rewrite(TodoTransformer):
         return binding.local
 
     def leave_Module(self, original_node, updated_node):
-        """A TODO above the file's first statement is parsed into Module.header on the next run:
-        do not add it a second time."""
-        header = {line.comment.value for line in updated_node.header if line.comment is not None}
-        if not header or not updated_node.body:
-            return updated_node
-        first = updated_node.body[0]
-        leading = [
-            line for line in first.leading_lines
-            if line.comment is None or line.comment.value not in header
-        ]
-        if len(leading) == len(first.leading_lines):
-            return updated_node
-        return updated_node.with_changes(body=[first.with_changes(leading_lines=leading), *updated_node.body[1:]])
+        return without_header_duplicates(updated_node)
 
     # ---- scopes for de-duplication
     def visit_IndentedBlock(self, node) -> None:
