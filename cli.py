@@ -8,7 +8,7 @@ import click
 
 from codemods import __version__
 from codemods.rules import all_rules, get_rule
-from codemods.runner import CHECK, DIFF, INTERACTIVE, WRITE, Settings, execute
+from codemods.runner import CHECK, DIFF, INTERACTIVE, PATCH, WRITE, Settings, execute
 from codemods.settings import SettingsError, load, split_list
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -48,7 +48,17 @@ def main():
 @click.option("--no-color", is_flag=True, help="No colour (also when the NO_COLOR variable is set).")
 @click.option("--max-size", type=click.IntRange(min=1), default=5, show_default=True, metavar="MB",
               help="Skip files larger than this many megabytes, with a message.")
-def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, max_size):
+@click.option("--patch", "patch", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write one git-apply-able diff of all changes to FILE; change no other file. "
+                   "Exit 1 if there are changes. Combines with --diff and --check.")
+@click.option("--report", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write a report: JSON, or Markdown (a pull-request body) if FILE ends in .md.")
+@click.option("--report-format", type=click.Choice(["json", "md"]), default=None,
+              help="Format of --report when its extension does not say.")
+@click.option("--allow-dirty", is_flag=True,
+              help="In a git work tree, also rewrite files that have uncommitted changes.")
+def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, max_size, patch, report,
+        report_format, allow_dirty):
     """Migrate the Python files under PATHS in place (or show, check, review).
 
     \b
@@ -62,16 +72,25 @@ def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, ma
     and counted in the closing summary.
 
     \b
-    Exit codes: 0 done or nothing to do; 1 --check/--diff found work left;
-                2 some file could not be processed (each one is named).
+    Inside a git work tree, files with uncommitted changes are not rewritten
+    in place (each one is named) unless --allow-dirty is given.
+
+    \b
+    Exit codes: 0 done or nothing to do; 1 --check/--diff/--patch found work left;
+                2 some file could not be processed or was refused (each one is named).
 
     \b
     Examples:
       mmcodemod run samples/ --diff
       mmcodemod run src/ -i
       mmcodemod run . --check --exclude 'third_party/*'
+      mmcodemod run . --check --patch upgrade.patch --report upgrade.md
     """
-    mode = mode or WRITE
+    if mode == INTERACTIVE and (patch or report):
+        click.echo("error: --patch and --report do not combine with --interactive; "
+                   "review with -i, then run --report on the result", err=True)
+        sys.exit(2)
+    mode = mode or (PATCH if patch else WRITE)
     try:
         defaults = load(paths)
     except SettingsError as exc:
@@ -92,8 +111,32 @@ def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, ma
         verbose=verbose,
         color=not (no_color or os.environ.get("NO_COLOR")),
         max_bytes=max_size * 1_000_000,
+        patch=patch,
+        report=report,
+        report_format=report_format,
+        allow_dirty=allow_dirty,
     )
+    settings.command = command_line(settings)
     sys.exit(execute(settings))
+
+
+def command_line(settings: Settings) -> str:
+    """The command that repeats this run, for the report (speed and output options left out)."""
+    import shlex
+
+    words = ["mmcodemod", "run", *settings.paths]
+    words += [f"--{settings.mode}"] if settings.mode not in (WRITE, PATCH) else []
+    if settings.select:
+        words += ["--select", ",".join(settings.select)]
+    if settings.ignore:
+        words += ["--ignore", ",".join(settings.ignore)]
+    for glob in settings.exclude:
+        words += ["--exclude", glob]
+    words += ["--patch", settings.patch] if settings.patch else []
+    words += ["--report", settings.report] if settings.report else []
+    words += ["--report-format", settings.report_format] if settings.report_format else []
+    words += ["--allow-dirty"] if settings.allow_dirty else []
+    return " ".join(shlex.quote(w) for w in words)
 
 
 @main.command(context_settings=CONTEXT)

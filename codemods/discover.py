@@ -1,7 +1,7 @@
 """Turn the paths a user gives into the list of files to process.
 
-Directories are walked for `.py` files; `.git`, virtualenvs, `site-packages`, `__pycache__`,
-`build`/`dist` are always skipped; inside a git work tree `.gitignore` files (and
+Directories are walked for `.py` files and `.ipynb` notebooks; `.git`, virtualenvs,
+`site-packages`, `__pycache__`, `build`/`dist` are always skipped; inside a git work tree `.gitignore` files (and
 `.git/info/exclude`) are honoured; `--exclude` globs apply to files and directories. Symlinked
 directories are followed once (no loops) and a file reached twice is processed once. Files named
 explicitly are always taken, whatever their extension.
@@ -19,7 +19,7 @@ SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "__pycache__", "build", "dist", "site-packages", "node_modules",
      ".tox", ".nox", ".venv", "venv", ".eggs", ".mypy_cache", ".pytest_cache", ".ipynb_checkpoints"}
 )
-SUFFIXES = (".py",)
+SUFFIXES = (".py", ".ipynb")
 
 
 def git_root(start: Path) -> Optional[Path]:

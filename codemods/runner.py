@@ -15,9 +15,14 @@ from codemods import engine
 from codemods.diffing import unified_diff
 from codemods.discover import discover
 from codemods.files import encode, write_atomic
+from codemods.gitguard import DirtyGuard
+from codemods.notebook import NotebookResult, is_notebook, process_notebook, review_notebook
+from codemods.patch import PatchError, PatchWriter
 from codemods.rules import select_rules
 
 WRITE, DIFF, CHECK, INTERACTIVE = "write", "diff", "check", "interactive"
+PATCH = "patch"  # --patch alone: write the patch file, change nothing else
+NO_WRITE = (DIFF, CHECK, PATCH)
 
 
 @dataclass
@@ -32,6 +37,11 @@ class Settings:
     verbose: bool = False
     color: bool = True
     max_bytes: int = engine.DEFAULT_MAX_BYTES
+    patch: Optional[str] = None  # write one git-apply-able diff of all changes to this file
+    report: Optional[str] = None  # write a JSON or Markdown report to this file
+    report_format: Optional[str] = None  # "json" or "md"; default from the report's extension
+    allow_dirty: bool = False  # write files that have uncommitted changes in git
+    command: str = ""  # the command line, for the report's "reproduce" line
 
 
 @dataclass
@@ -42,6 +52,7 @@ class Totals:
     failed: int = 0
     skipped: int = 0
     declined: int = 0
+    refused: int = 0
     todos: int = 0
     rules: dict = field(default_factory=dict)
 
@@ -76,27 +87,36 @@ def display_path(path: str) -> str:
         return Path(path).as_posix()
 
 
-def execute(settings: Settings) -> int:
+def execute(settings: Settings, observers: Sequence = ()) -> int:
+    """One run. `observers` (and the --patch/--report writers) see each result and its outcome."""
     console = Console(settings)
     start = time.perf_counter()
     files, problems = discover(settings.paths, settings.exclude)
     totals = Totals()
+    try:
+        observers = [*observers, *_outputs(settings)]
+    except PatchError as exc:
+        console.err(f"error: {exc}", fg="red")
+        return 2
     for path, reason in problems:
         console.err(f"error: {path}: {reason}", fg="red")
         totals.failed += 1
+        for observer in observers:
+            observer.problem(path, reason)
     options = engine.Options(select=settings.select, ignore=settings.ignore, max_bytes=settings.max_bytes,
-                             keep_text=settings.mode != CHECK)
+                             keep_text=settings.mode != CHECK or bool(settings.patch))
     if not select_rules(options.select, options.ignore):
         console.err("error: --select/--ignore leave no rule to run (see `mmcodemod rules`)", fg="red")
         return 2
     sink = _make_sink(settings, console)
     progress = Progress(len(files), enabled=sys.stderr.isatty() and not settings.quiet and len(files) > 50)
     try:
-        for result in engine.run(files, options, settings.jobs or engine.default_jobs()):
+        for result in _results(files, options, settings.jobs or engine.default_jobs()):
             progress.step()
             _count(result, totals, console)
-            if result.status == "changed":
-                sink.take(result, totals)
+            outcome = sink.take(result, totals) if result.status == "changed" else None
+            for observer in observers:
+                observer.add(result, outcome or result.status)
     except KeyboardInterrupt:
         progress.done()
         console.err("interrupted: files already written are complete; nothing is half-written", fg="red")
@@ -105,11 +125,71 @@ def execute(settings: Settings) -> int:
         console.err("quit: the remaining files were left as they are")
     progress.done()
     _summary(settings, totals, console, time.perf_counter() - start)
-    if totals.failed:
+    if not _finish(observers, settings, console):
         return 2
-    if settings.mode in (DIFF, CHECK) and totals.changed:
+    if totals.failed or totals.refused:
+        return 2
+    if settings.mode in NO_WRITE and totals.changed:
         return 1
     return 0
+
+
+def _results(files: Sequence[Path], options: engine.Options, jobs: int):
+    """Results in discovery order: notebooks here, Python files through the engine's workers."""
+    scripts = engine.run([f for f in files if not is_notebook(f)], options, jobs)
+    for path in files:
+        yield process_notebook(path, options) if is_notebook(path) else next(scripts)
+
+
+def _outputs(settings: Settings) -> list:
+    """The --patch and --report writers asked for."""
+    outputs = []
+    if settings.patch:
+        outputs.append(PatchOutput(settings.patch))
+    if settings.report:
+        from codemods.report import ReportOutput
+
+        outputs.append(ReportOutput(settings.report, settings.report_format, settings.mode, settings.command))
+    return outputs
+
+
+def _finish(observers, settings: Settings, console: Console) -> bool:
+    ok = True
+    for observer in observers:
+        try:
+            written = observer.finish()
+        except PatchError as exc:
+            console.err(f"error: {exc}", fg="red")
+            ok = False
+            continue
+        if written:
+            console.info(f"wrote {written}")
+    return ok
+
+
+class PatchOutput:
+    """Collects what was (or would be) written into one patch file."""
+
+    def __init__(self, target: str) -> None:
+        self.writer = PatchWriter(target)
+        self.errors: List[str] = []
+
+    def problem(self, path: str, reason: str) -> None:
+        pass
+
+    def add(self, result: engine.FileResult, outcome: str) -> None:
+        if outcome != "changed":
+            return
+        try:
+            self.writer.add(result.path, result.old, result.new, result.encoding, result.bom)
+        except PatchError as exc:
+            self.errors.append(str(exc))
+
+    def finish(self) -> Optional[str]:
+        if self.errors:
+            raise PatchError("; ".join(self.errors) + f"; {self.writer.target} not written")
+        self.writer.write()
+        return self.writer.target
 
 
 def _count(result: engine.FileResult, totals: Totals, console: Console) -> None:
@@ -133,8 +213,16 @@ class _StopReview(Exception):
 class _Sink:
     def __init__(self, settings: Settings, console: Console) -> None:
         self.settings, self.console = settings, console
+        writes = settings.mode not in NO_WRITE
+        self.guard = DirtyGuard() if writes and not settings.allow_dirty else None
 
-    def take(self, result: engine.FileResult, totals: Totals) -> None:
+    def take(self, result: engine.FileResult, totals: Totals) -> str:
+        """Apply one changed result; return its outcome: changed, declined or refused."""
+        refusal = self.guard.refusal(result.path) if self.guard else None
+        if refusal:
+            totals.refused += 1
+            self.console.err(f"error: {display_path(result.path)}: {refusal}", fg="red")
+            return "refused"
         if self.apply(result):
             totals.changed += 1
             totals.todos += len(result.todos)
@@ -142,8 +230,9 @@ class _Sink:
                 totals.rules[rule_id] = totals.rules.get(rule_id, 0) + count
             for line, rule_id, message in result.todos:
                 self.console.detail(f"{display_path(result.path)}:{line}: TODO {rule_id} {message}")
-        else:
-            totals.unchanged += 1
+            return "changed"
+        totals.unchanged += 1
+        return "declined"
 
     def apply(self, result: engine.FileResult) -> bool:
         raise NotImplementedError
@@ -175,6 +264,13 @@ class _CheckSink(_Sink):
         return True
 
 
+class _CountSink(_Sink):
+    """--patch alone: nothing to print or write here; the patch writer takes the result."""
+
+    def apply(self, result):
+        return True
+
+
 class _InteractiveSink(_Sink):
     def __init__(self, settings, console) -> None:
         super().__init__(settings, console)
@@ -188,7 +284,10 @@ class _InteractiveSink(_Sink):
         from codemods.interactive import Quit
 
         try:
-            review = self.reviewer.review(result, display_path(result.path))
+            if isinstance(result, NotebookResult):
+                review = review_notebook(result, self.reviewer, display_path(result.path))
+            else:
+                review = self.reviewer.review(result, display_path(result.path))
         except Quit:
             raise _StopReview() from None
         if review.text is None or review.text == result.old:
@@ -205,7 +304,7 @@ def _remigrate(text: str, rules) -> str:
 
 
 def _make_sink(settings: Settings, console: Console) -> _Sink:
-    return {WRITE: _WriteSink, DIFF: _DiffSink, CHECK: _CheckSink,
+    return {WRITE: _WriteSink, DIFF: _DiffSink, CHECK: _CheckSink, PATCH: _CountSink,
             INTERACTIVE: _InteractiveSink}[settings.mode](settings, console)
 
 
@@ -235,12 +334,14 @@ class Progress:
 def _summary(settings: Settings, totals: Totals, console: Console, seconds: float) -> None:
     if settings.quiet:
         return
-    verb = {WRITE: "changed", DIFF: "would change", CHECK: "would change",
+    verb = {WRITE: "changed", DIFF: "would change", CHECK: "would change", PATCH: "would change",
             INTERACTIVE: "changed"}[settings.mode]
     parts = [f"{totals.scanned} files scanned", f"{totals.changed} {verb}",
              f"{totals.unchanged} unchanged", f"{totals.failed} failed"]
     if totals.skipped:
         parts.append(f"{totals.skipped} skipped")
+    if totals.refused:
+        parts.append(f"{totals.refused} refused (uncommitted changes; --allow-dirty writes them)")
     todo = "TODO" if totals.todos == 1 else "TODOs"
     console.err(f"mmcodemod: {', '.join(parts)}; {totals.todos} {todo} left for you; {seconds:.2f}s")
     if settings.verbose and totals.rules:

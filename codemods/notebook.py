@@ -1,0 +1,370 @@
+"""Jupyter notebooks (`.ipynb`): migrate the code cells, leave every other byte as it is.
+
+The notebook's JSON is not re-serialised. A small scanner finds where each code cell's `source`
+value starts and ends in the file's text, and only the values of cells that changed are replaced,
+in the style the file already uses (indentation, one string per line, escapes). Outputs,
+metadata, other cells and the file's formatting keep their exact bytes.
+
+The code cells of a notebook run in one namespace (imports in the first cell, calls in the
+fifth), so they are migrated as one module: joined with a marker statement between cells, then
+split again. IPython syntax (`!pip install ...`, `%cd ...`, `x = !ls`, `obj?`) is not Python:
+each such line is replaced by a placeholder statement before the rules run and restored after.
+Cells run by a cell magic (`%%bash`, `%%writefile`, ...) are not Python and are passed over.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from codemods import engine
+from codemods.rules import select_rules
+from codemods.todo import find_todos
+
+SUFFIX = ".ipynb"
+MARK = "__mmcodemod_cell__"
+MAGIC = "__mmcodemod_magic__"
+MARK_RE = re.compile(rf"^{MARK}\((\d+)\)\n", re.M)
+MAGIC_RE = re.compile(rf"^[ \t]*{MAGIC}\((\d+)\)$")
+# A line IPython rewrites: shell escapes, line magics, `x = !cmd`, `x = %magic`, help `obj?`.
+IPYTHON_LINE = re.compile(r"^[ \t]*([!%]|[\w.]+[ \t]*=[ \t]*[!%]|[\w.]+\?\??[ \t]*$)")
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def is_notebook(path) -> bool:
+    return str(path).endswith(SUFFIX)
+
+
+class NotebookError(Exception):
+    """Not a notebook this tool can edit; the message is the reason."""
+
+
+# --- Where the cells' sources are in the file -------------------------------------------------
+
+
+@dataclass
+class Cell:
+    index: int  # position among all cells
+    start: int  # the `source` value's span in the file's text
+    end: int
+    items: List[Tuple[int, int]]  # spans of the strings of a list-of-lines source
+    text: str  # the source as one string
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def space(self, i: int) -> int:
+        return _SPACE.match(self.text, i).end()
+
+    def expect(self, i: int, char: str) -> int:
+        if self.text[i:i + 1] != char:
+            raise NotebookError(f"not valid notebook JSON (expected {char!r} at offset {i})")
+        return self.space(i + 1)
+
+    def skip(self, i: int) -> int:
+        try:
+            return _DECODER.raw_decode(self.text, i)[1]
+        except json.JSONDecodeError as exc:
+            raise NotebookError(f"not valid JSON: {exc}") from None
+
+    def members(self, i: int) -> Iterator[Tuple[str, int, int]]:
+        """(key, value start, value end) of the object at `i`."""
+        i = self.expect(self.space(i), "{")
+        while self.text[i:i + 1] != "}":
+            key, i = _DECODER.raw_decode(self.text, i)
+            i = self.expect(self.space(i), ":")
+            end = self.skip(i)
+            yield key, i, end
+            i = self.space(end)
+            if self.text[i:i + 1] == ",":
+                i = self.space(i + 1)
+
+    def elements(self, i: int) -> Iterator[Tuple[int, int]]:
+        """(start, end) of each element of the array at `i`."""
+        i = self.expect(i, "[")
+        while self.text[i:i + 1] != "]":
+            end = self.skip(i)
+            yield i, end
+            i = self.space(end)
+            if self.text[i:i + 1] == ",":
+                i = self.space(i + 1)
+
+
+def code_cells(text: str) -> List[Cell]:
+    """The code cells of a notebook (nbformat 4) with the spans of their sources."""
+    scan = _Scanner(text)
+    cells_at = next((start for key, start, _ in scan.members(0) if key == "cells"), None)
+    if cells_at is None:
+        raise NotebookError("no 'cells' list (nbformat 3 or older; upgrade it with "
+                            "`jupyter nbconvert --to notebook`)")
+    found = []
+    for index, (start, _) in enumerate(scan.elements(cells_at)):
+        fields = {key: (s, e) for key, s, e in scan.members(start)}
+        if "source" not in fields or "cell_type" not in fields:
+            continue
+        if json.loads(text[slice(*fields["cell_type"])]) != "code":
+            continue
+        s, e = fields["source"]
+        items = list(scan.elements(s)) if text[s] == "[" else []
+        value = json.loads(text[s:e])
+        found.append(Cell(index, s, e, items, "".join(value) if isinstance(value, list) else value))
+    return found
+
+
+def is_python(text: str) -> bool:
+    """False for notebooks whose kernel is another language (R, Julia, ...)."""
+    meta = json.loads(text).get("metadata", {})
+    language = (meta.get("kernelspec", {}).get("language")
+                or meta.get("language_info", {}).get("name") or "python")
+    return str(language).lower() == "python"
+
+
+# --- Writing a source back in the file's own style --------------------------------------------
+
+
+def split_lines(text: str) -> List[str]:
+    """Lines as nbformat stores them: each keeps its "\\n", the last may have none."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def render_source(text: str, cell: Cell, nb_text: str) -> str:
+    """The JSON value for `text` as cell `cell`'s source, formatted like the original."""
+    ascii_only = "\\u" in nb_text and nb_text.isascii()
+    if not nb_text[cell.start] == "[":
+        return json.dumps(text, ensure_ascii=ascii_only)
+    old = {json.loads(nb_text[s:e]): nb_text[s:e] for s, e in cell.items}
+    tokens = [old.get(line) or json.dumps(line, ensure_ascii=ascii_only) for line in split_lines(text)]
+    opening, separator, closing = _layout(cell, nb_text)
+    if not tokens:
+        return "[]"
+    return "[" + opening + separator.join(tokens) + closing + "]"
+
+
+def _layout(cell: Cell, nb_text: str) -> Tuple[str, str, str]:
+    """Whitespace after "[", between items, before "]" in the original source list."""
+    if not cell.items:  # an empty list: use the notebook's usual layout, from the key's indent
+        line_start = nb_text.rfind("\n", 0, cell.start) + 1
+        indent = re.match(r"[ \t]*", nb_text[line_start:]).group()
+        return "\n" + indent + " ", ",\n" + indent + " ", "\n" + indent
+    first, last = cell.items[0], cell.items[-1]
+    opening = nb_text[cell.start + 1:first[0]]
+    closing = nb_text[last[1]:cell.end - 1]
+    if len(cell.items) > 1:
+        separator = nb_text[first[1]:cell.items[1][0]]
+    else:
+        separator = "," + opening
+    return opening, separator, closing
+
+
+# --- IPython lines -----------------------------------------------------------------------------
+
+
+def mask(text: str, saved: List[str]) -> str:
+    """`text` with each IPython line (and its backslash continuations) replaced by a placeholder
+    statement at the same indentation; the originals are appended to `saved`."""
+    out: List[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not IPYTHON_LINE.match(line):
+            out.append(line)
+            i += 1
+            continue
+        group = [line]
+        while group[-1].endswith("\\") and i + len(group) < len(lines):
+            group.append(lines[i + len(group)])
+        indent = re.match(r"[ \t]*", line).group()
+        out.append(f"{indent}{MAGIC}({len(saved)})")
+        saved.append("\n".join(group))
+        i += len(group)
+    return "\n".join(out)
+
+
+def unmask(text: str, saved: Sequence[str]) -> Optional[str]:
+    """`text` with the placeholders restored; None if a rule moved or dropped one."""
+    out, seen = [], []
+    for line in text.split("\n"):
+        m = MAGIC_RE.match(line)
+        if m:
+            seen.append(int(m.group(1)))
+            line = saved[int(m.group(1))]
+        out.append(line)
+    return "\n".join(out) if sorted(seen) == sorted(set(seen)) and set(seen) <= set(range(len(saved))) else None
+
+
+def is_cell_magic(text: str) -> bool:
+    return text.lstrip().startswith("%%")
+
+
+# --- Migrating a notebook ----------------------------------------------------------------------
+
+
+@dataclass
+class CellChange:
+    index: int  # position among all cells, for messages
+    old: str  # masked sources (valid Python), for review
+    new: str
+    spans: list
+    saved: List[str]  # the IPython lines the placeholders stand for
+
+
+@dataclass
+class NotebookResult(engine.FileResult):
+    cells: List[CellChange] = field(default_factory=list)
+
+    def text_with(self, sources: Dict[int, str]) -> str:
+        """The notebook's old text with the given cells' (masked) sources put in."""
+        restored = {i: unmask(text, self._cell(i).saved) for i, text in sources.items()}
+        return splice(self.old, {i: text for i, text in restored.items() if text is not None})
+
+    def _cell(self, index: int) -> CellChange:
+        return next(c for c in self.cells if c.index == index)
+
+
+def splice(nb_text: str, sources: Dict[int, str]) -> str:
+    """`nb_text` with the source of cell index -> new text replaced; other bytes untouched."""
+    out, at = [], 0
+    for cell in code_cells(nb_text):
+        if cell.index in sources and sources[cell.index] != cell.text:
+            out += [nb_text[at:cell.start], render_source(sources[cell.index], cell, nb_text)]
+            at = cell.end
+    return "".join(out) + nb_text[at:]
+
+
+def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return engine.FileResult(name, "failed", reason=exc.strerror or str(exc))
+    if len(data) > options.max_bytes:
+        return engine.FileResult(name, "skipped", reason=f"larger than {options.max_bytes // 1_000_000} MB; skipped")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig")
+        cells = code_cells(text)
+        python = is_python(text)
+    except (UnicodeDecodeError, NotebookError, ValueError, AttributeError) as exc:
+        reason = exc if isinstance(exc, NotebookError) else "not a valid notebook (UTF-8 JSON)"
+        return engine.FileResult(name, "failed", reason=f"{reason}; left untouched")
+    rules = select_rules(options.select, options.ignore)
+    regex = engine.trigger_regex(rules)
+    if not python or regex is None or not any(regex.search(c.text) for c in cells):
+        return engine.FileResult(name, "unchanged", kind="notebook")
+    return migrate_notebook(name, text, cells, rules, bom)
+
+
+def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) -> engine.FileResult:
+    cells = [c for c in cells if not is_cell_magic(c.text)]
+    saved = {c.index: [] for c in cells}
+    masked = {c.index: mask(c.text, saved[c.index]) for c in cells}
+    joined = "".join(f"{MARK}({c.index})\n{_ends_with_newline(masked[c.index])}" for c in cells)
+    try:
+        migration = engine.migrate_text(joined, None, rules, kind="code")
+    except cst.ParserSyntaxError as exc:
+        where = _cell_at(joined, exc.raw_line)
+        return engine.FileResult(name, "failed", reason=f"cell {where}: syntax error at line "
+                                 f"{exc.raw_line - _first_line(joined, where)}; left untouched")
+    except engine.RuleError as exc:
+        return engine.FileResult(name, "failed", reason=f"{exc} (file left untouched; please report)")
+    error = engine.verify(migration.new, name)
+    parts = _split(migration.new, [c.index for c in cells])
+    if error or parts is None:
+        return engine.FileResult(name, "failed", reason="internal error: the migrated cells could not "
+                                 "be put back; notebook left untouched, please report")
+    changes = []
+    for cell in cells:
+        new = parts[cell.index]
+        if not cell.text.endswith("\n") and new.endswith("\n"):
+            new = new[:-1]
+        if new != masked[cell.index] and unmask(new, saved[cell.index]) is not None:
+            spans = _cell_spans(migration.spans, joined, cell.index, masked[cell.index])
+            changes.append(CellChange(cell.index, masked[cell.index], new, spans, saved[cell.index]))
+    if not changes:
+        return engine.FileResult(name, "unchanged", kind="notebook")
+    result = NotebookResult(name, "changed", kind="notebook", old=text, changes=migration.changes,
+                            encoding="utf-8", bom=bom, cells=changes)
+    result.new = result.text_with({c.index: c.new for c in changes})
+    result.todos = notebook_todos(text, result.new)
+    return result
+
+
+def _ends_with_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _split(text: str, indexes: List[int]) -> Optional[Dict[int, str]]:
+    pieces = MARK_RE.split(text)
+    found = [int(i) for i in pieces[1::2]]
+    if found != indexes:
+        return None
+    parts = dict(zip(found, pieces[2::2]))
+    if indexes:  # what a rule put above the first marker (a new import) belongs to the first cell
+        parts[indexes[0]] = pieces[0] + parts[indexes[0]]
+    return parts
+
+
+def _first_line(joined: str, index: int) -> int:
+    """1-based line of cell `index`'s marker in the joined text."""
+    return joined[:joined.index(f"{MARK}({index})\n")].count("\n") + 1
+
+
+def _cell_at(joined: str, line: int) -> int:
+    lines = joined.split("\n")[:line]
+    marks = [int(m.group(1)) for m in (MARK_RE.match(l + "\n") for l in lines) if m]
+    return marks[-1] if marks else 0
+
+
+def _cell_spans(spans, joined: str, index: int, masked: str) -> list:
+    """The rule spans (0-based lines of the joined text) that fall in cell `index`, made cell-relative."""
+    first = _first_line(joined, index)  # the marker's line is first - 1 (0-based); the cell follows
+    size = masked.count("\n") + 1
+    return [(rule, a - first, b - first) for rule, a, b in spans if first <= a <= first + size]
+
+
+def notebook_todos(old: str, new: str) -> List[Tuple[int, str, str]]:
+    """New TODOs as (line in the .ipynb file, rule, message), read from the cells' sources."""
+    before = {(rule, msg) for cell in code_cells(old) for _, rule, msg in find_todos(cell.text)}
+    found = []
+    for cell in code_cells(new):
+        for line, rule, msg in find_todos(cell.text):
+            if (rule, msg) not in before:
+                found.append((_file_line(new, cell, line), rule, msg))
+    return found
+
+
+def _file_line(nb_text: str, cell: Cell, line: int) -> int:
+    at = cell.items[line - 1][0] if cell.items and line <= len(cell.items) else cell.start
+    return nb_text.count("\n", 0, at) + 1
+
+
+# --- Interactive review, cell by cell ----------------------------------------------------------
+
+
+@dataclass
+class NotebookReview:
+    text: Optional[str]
+    accepted: int
+    declined: int
+
+
+def review_notebook(result: NotebookResult, reviewer, display: str) -> NotebookReview:
+    """Review each changed cell like a file; the accepted cells are put into the notebook."""
+    chosen: Dict[int, str] = {}
+    accepted = declined = 0
+    for cell in result.cells:
+        part = engine.FileResult(display, "changed", old=cell.old, new=cell.new, spans=cell.spans)
+        review = reviewer.review(part, f"{display} (cell {cell.index + 1})")
+        accepted, declined = accepted + review.accepted, declined + review.declined
+        if review.text is not None and review.text != cell.old:
+            chosen[cell.index] = review.text
+    text = result.text_with(chosen) if chosen else None
+    return NotebookReview(text, accepted, declined)
