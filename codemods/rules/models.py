@@ -1,0 +1,317 @@
+"""MMC3: custom classifiers, heads and self-supervised algorithms.
+
+MMPretrain 1.2 models follow MMEngine's protocol: `forward(inputs, data_samples, mode)` dispatches
+to `loss(inputs, data_samples)` and `predict(inputs, data_samples)`; heads have
+`loss(feats, data_samples)` (which calls `_get_loss(cls_score, data_samples)`) and
+`predict(feats, data_samples)`.
+
+- MMC301 renames, only in classes that are mmcls / mmselfsup models (see `_mmclasses`):
+  `def forward_train` -> `def loss`, `def simple_test` -> `def predict`, and in a classification
+  head the old `def loss(cls_score, gt_label)` -> `def _get_loss` (what 1.2's `loss` calls); the
+  calls that go with them (`self.head.forward_train(...)`, `super().simple_test(...)`,
+  `model.simple_test(...)` for a model built from such a class or by mmcls' builders).
+- MMC302 marks the methods whose arguments changed with the 1.2 signature.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from codemods.rule import CODE, Context, Rule
+from codemods.rules import _calls
+from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
+from codemods.todo import TodoTransformer
+
+GUIDE = "模块变动 / mmpretrain.models"
+RENAMES = {"forward_train": "loss", "simple_test": "predict"}
+# Functions that return an mmcls / mmselfsup model: a variable assigned from them is one.
+_BUILDERS = {
+    "mmcls.apis": ("init_model",),
+    "mmcls.models": ("build_classifier",),
+    "mmselfsup.models": ("build_algorithm",),
+}
+
+
+def _imports_old(imap) -> bool:
+    """Cheap check: mmcls / mmselfsup imports, or relative ones (a fork of them)."""
+    return any(v.startswith(("mmcls", "mmselfsup", ".")) for v in imap.names.values())
+
+
+def _methods(node: cst.ClassDef) -> Set[str]:
+    return {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
+
+
+def _class_renames(node: cst.ClassDef, kind: str) -> Dict[str, str]:
+    """Method renames of one class; a rename onto a method the class already has is skipped."""
+    methods = _methods(node)
+    renames = {}
+    # 0.x heads' forward_train calls self.loss(cls_score, gt_label): in 1.2 that is _get_loss.
+    if kind == HEAD and "loss" in methods and "_get_loss" not in methods:
+        renames["loss"] = "_get_loss"
+    for old, new in RENAMES.items():
+        if old in methods and (new not in methods or new in renames):
+            renames[old] = new
+    return renames
+
+
+def _is_self_or_super(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == "self"
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
+
+
+def _is_submodule(node: cst.BaseExpression) -> bool:
+    """`self.head`, `self.model.head`: a sub-module, whose forward_train/simple_test are renamed too."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+        if isinstance(node, cst.Name) and node.value == "self":
+            return True
+    return False
+
+
+class _Renamer(TodoTransformer):
+    rule_id = "MMC301"
+
+    def __init__(self, kinds, ctx: Context, models: Set[str]) -> None:
+        super().__init__()
+        self.kinds = kinds
+        self.ctx = ctx
+        self.models = models  # variable names known to hold an mmcls / mmselfsup model
+        self.classes: List[Optional[Dict[str, str]]] = []  # renames of the enclosing classes
+        self.depth: List[int] = []  # function nesting inside the innermost class
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        kind = self.kinds.get(node)
+        self.classes.append(_class_renames(node, kind) if kind else None)
+        self._clashes(node, kind)
+        self.depth.append(0)
+
+    def _clashes(self, node, kind) -> None:
+        if not kind:
+            return
+        methods = _methods(node)
+        for old, new in RENAMES.items():
+            if old in methods and new in methods and not (kind == HEAD and new == "loss"):
+                self.todo(f"{old} is `{new}` in MMPretrain 1.x, and this class already has a `{new}`: "
+                          "merge them")
+
+    def leave_ClassDef(self, original, updated):
+        self.classes.pop()
+        self.depth.pop()
+        return updated
+
+    def visit_FunctionDef(self, node) -> None:
+        if self.depth:
+            self.depth[-1] += 1
+
+    def leave_FunctionDef(self, original, updated):
+        if self.depth:
+            self.depth[-1] -= 1
+        renames = self.classes[-1] if self.classes else None
+        if renames and self.depth[-1] == 0 and updated.name.value in renames:
+            self.ctx.record(self.rule_id)
+            return updated.with_changes(name=cst.Name(renames[updated.name.value]))
+        return updated
+
+    def leave_Attribute(self, original, updated):
+        name = updated.attr.value
+        renames = self.classes[-1] if self.classes else None
+        if renames and _is_self_or_super(updated.value) and name in renames:
+            return self._rename(updated, renames[name])
+        if renames is not None and _is_submodule(updated.value) and name in RENAMES:
+            return self._rename(updated, RENAMES[name])
+        if isinstance(updated.value, cst.Name) and updated.value.value in self.models and name in RENAMES:
+            self.todo(_CALLER_TODO[name])
+            return self._rename(updated, RENAMES[name])
+        return updated
+
+    def _rename(self, node: cst.Attribute, new: str) -> cst.Attribute:
+        self.ctx.record(self.rule_id)
+        return node.with_changes(attr=cst.Name(new))
+
+
+_CALLER_TODO = {
+    "forward_train": "loss(inputs, data_samples) takes a list of DataSample (with gt_label) instead "
+                     "of gt_label tensors",
+    "simple_test": "predict(inputs, data_samples=None) returns a list of DataSample (pred_score, "
+                   "pred_label) instead of score arrays",
+}
+
+
+class _Models(cst.CSTVisitor):
+    """Variables assigned from an mmcls / mmselfsup model class or builder."""
+
+    def __init__(self, imap, class_names: Set[str]) -> None:
+        self.imap = imap
+        self.class_names = class_names
+        self.names: Set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not isinstance(node.value, cst.Call) or not self._builds_model(node.value.func):
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.names.add(target.target.value)
+
+    def _builds_model(self, func) -> bool:
+        if isinstance(func, cst.Name) and func.value in self.class_names:
+            return True
+        return any(_calls.mmcls_function(self.imap, func, package, names)
+                   for package, names in _BUILDERS.items())
+
+
+class MethodRenames(Rule):
+    id = "MMC301"
+    title = "forward_train -> loss, simple_test -> predict in mmcls / mmselfsup models and heads"
+    kind = CODE
+    guide = GUIDE
+    # a head that only overrides the old `loss` mentions neither forward_train nor simple_test
+    triggers = ("forward_train", "simple_test", "mmcls", "mmselfsup", "HEADS")
+    before = (
+        "@CLASSIFIERS.register_module()\n"
+        "class MyClassifier(ImageClassifier):\n"
+        "    def forward_train(self, img, gt_label):\n"
+        "        return self.head.forward_train(self.extract_feat(img), gt_label)\n"
+    )
+    after = (
+        "@CLASSIFIERS.register_module()\n"
+        "class MyClassifier(ImageClassifier):\n"
+        "    def loss(self, img, gt_label):\n"
+        "        return self.head.loss(self.extract_feat(img), gt_label)\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _imports_old(imap):
+            return module
+        kinds = class_kinds(module, imap)
+        models = _Models(imap, {node.name.value for node in kinds})
+        module.visit(models)
+        if not kinds and not models.names:
+            return module
+        return module.visit(_Renamer(kinds, ctx, models.names))
+
+
+# MMC302: the methods whose arguments changed. (kind, method) -> (expected first arguments,
+# what to write). The TODO is only added while the arguments differ from the 1.2 ones.
+_SIGNATURES = {
+    (CLASSIFIER, "loss"): (["inputs", "data_samples"],
+                           "def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]) -> dict; "
+                           "the labels are data_samples[i].gt_label (batch augments run in the data_preprocessor)"),
+    (CLASSIFIER, "predict"): (["inputs", "data_samples"],
+                              "def predict(self, inputs: torch.Tensor, data_samples: Optional[List[DataSample]] "
+                              "= None, **kwargs) -> List[DataSample]"),
+    (CLASSIFIER, "forward"): (["inputs", "data_samples", "mode"],
+                              "def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor'); "
+                              "mode is 'tensor', 'loss' or 'predict' (no return_loss)"),
+    (HEAD, "loss"): (["feats", "data_samples"],
+                     "def loss(self, feats: Tuple[torch.Tensor], data_samples: List[DataSample], **kwargs) -> "
+                     "dict; the scores are self(feats) and the losses self._get_loss(cls_score, data_samples, "
+                     "**kwargs)"),
+    (HEAD, "_get_loss"): (["cls_score", "data_samples"],
+                          "def _get_loss(self, cls_score: torch.Tensor, data_samples: List[DataSample], "
+                          "**kwargs); the target is torch.cat([s.gt_label for s in data_samples]) (or "
+                          "torch.stack of gt_score after mixup/cutmix)"),
+    (HEAD, "predict"): (["feats", "data_samples"],
+                        "def predict(self, feats: Tuple[torch.Tensor], data_samples=None) -> "
+                        "List[DataSample]; softmax and post_process are gone: "
+                        "self._get_predictions(cls_score, data_samples) fills pred_score and pred_label"),
+    (ALGORITHM, "loss"): (["inputs", "data_samples"],
+                          "def loss(self, inputs: List[torch.Tensor], data_samples: List[DataSample], "
+                          "**kwargs) -> Dict[str, torch.Tensor]"),
+    (ALGORITHM, "forward"): (["inputs", "data_samples", "mode"],
+                             "def forward(self, inputs, data_samples=None, mode: str = 'tensor'); mode is "
+                             "'tensor' or 'loss'"),
+}
+_ANY_MODEL = {
+    "train_step": (["data", "optim_wrapper"],
+                   "def train_step(self, data, optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]; "
+                   "run data through self.data_preprocessor(data, True), then "
+                   "optim_wrapper.update_params(loss); return the log vars"),
+    "val_step": (["data"], "def val_step(self, data) -> list (the predictions; no optimizer)"),
+    "forward_test": (None, "forward_test was removed: forward(inputs, data_samples, mode='predict') "
+                           "calls predict"),
+    "forward_dummy": (None, "forward_dummy was removed: forward(inputs, mode='tensor') does this"),
+    "aug_test": (None, "aug_test was removed: test-time augmentation is a model wrapper in 1.x "
+                       "(tta_model and tta_pipeline in the config)"),
+}
+_HEAD_ONLY = {
+    "post_process": (None, "post_process was removed from 1.2 heads: predictions are DataSample "
+                           "objects made by _get_predictions(cls_score, data_samples)"),
+}
+
+
+def _params(node: cst.FunctionDef) -> List[str]:
+    params = node.params
+    names = [p.name.value for p in [*params.posonly_params, *params.params]]
+    return names[1:] if names and names[0] in ("self", "cls") else names
+
+
+def signature_todo(kind: str, node: cst.FunctionDef) -> Optional[str]:
+    name = node.name.value
+    found = _SIGNATURES.get((kind, name)) or (kind != SELFSUP_HEAD and _ANY_MODEL.get(name))
+    if not found and kind == HEAD:
+        found = _HEAD_ONLY.get(name)
+    if not found:
+        return None
+    expected, text = found
+    if expected is None:
+        return text
+    if _params(node)[:len(expected)] == expected:
+        return None
+    return "MMPretrain 1.2 signature: " + text
+
+
+class _Signatures(TodoTransformer):
+    rule_id = "MMC302"
+
+    def __init__(self, kinds) -> None:
+        super().__init__()
+        self.kinds = kinds
+        self.classes: List[Optional[str]] = []
+
+    def visit_ClassDef(self, node) -> None:
+        self.classes.append(self.kinds.get(node))
+
+    def leave_ClassDef(self, original, updated):
+        self.classes.pop()
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        kind = self.classes[-1] if self.classes else None
+        message = kind and signature_todo(kind, node)
+        if message:
+            self.todo(message)
+        self.classes.append(None)  # functions nested in methods are not methods
+
+    def leave_FunctionDef(self, original, updated):
+        self.classes.pop()
+        return updated
+
+
+class Signatures(Rule):
+    id = "MMC302"
+    title = "changed model / head method signatures (TODO with the 1.2 signature)"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("mmcls", "mmselfsup", "HEADS", "CLASSIFIERS", "ALGORITHMS")
+    before = (
+        "class MyHead(ClsHead):\n"
+        "    def loss(self, x, gt_label):\n"
+    )
+    after = (
+        "class MyHead(ClsHead):\n"
+        "    # TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def loss(self, feats: Tuple[torch.Tensor], "
+        "data_samples: List[DataSample], **kwargs) -> dict; ...\n"
+        "    def loss(self, x, gt_label):\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _imports_old(imap):
+            return module
+        kinds = class_kinds(module, imap)
+        if not kinds:
+            return module
+        return module.visit(_Signatures(kinds))
