@@ -21,11 +21,20 @@ OLD_PACKAGES = ("mmcls", "mmselfsup")
 def mmcls_function(imap: ImportMap, func: cst.BaseExpression, package: str,
                    names: Iterable[str]) -> Optional[str]:
     """The short name if `func` is `<package>[.submodule].<name>` for one of `names`."""
+    if not _name_chain(func):
+        return None
     qualified = imap.qualified(func)
     if qualified is None or not qualified.startswith(package + "."):
         return None
     short = qualified.rsplit(".", 1)[1]
     return short if short in names else None
+
+
+def _name_chain(node: cst.BaseExpression) -> bool:
+    """`a.b.c` made of names only (`f().b` is not: it is an attribute of a call's result)."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name)
 
 
 def imports_package(imap: ImportMap, package: str) -> bool:

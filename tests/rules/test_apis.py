@@ -462,3 +462,12 @@ def test_seed_with_side_effects_gets_todo():
     seed = init_random_seed(parse().seed)
     value = 3 * (s if s is not None else sync_random_seed())
     """)
+
+
+def test_attribute_of_a_call_result_is_not_the_function():
+    # `apis.load().inference_model` is an attribute of whatever load() returns
+    check_noop([INFER, RUNNER, SEED], """\
+    from mmcls import apis
+    result = apis.load().inference_model(model, img)
+    apis.get().train_model(model, data, cfg)
+    """)
