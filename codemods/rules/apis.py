@@ -425,3 +425,90 @@ class RandomSeed(Rule):
         if not rewriter.anchors and not moved:
             return module
         return _calls.fix_imports(module, set(rewriter.anchors), rewriter.anchors, moved)
+
+
+_MODEL_ATTRIBUTES = {"CLASSES": "_dataset_meta[{q}classes{q}]", "cfg": "_config"}
+
+
+class _InitModelNames(cst.CSTVisitor):
+    """Variables assigned from mmcls' init_model (the model it returns)."""
+
+    def __init__(self, imap) -> None:
+        self.imap = imap
+        self.names = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if isinstance(value, cst.Call) and _calls.mmcls_function(self.imap, value.func, APIS, ("init_model",)):
+            self.names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+
+class _ModelAttributes(TodoTransformer):
+    rule_id = "MMC204"
+
+    def __init__(self, models, ctx: Context) -> None:
+        super().__init__()
+        self.models = models
+        self.ctx = ctx
+        self.stores = set()  # attributes that are assigned to
+        self.quotes: List[str] = []  # quotes of the enclosing f-strings (before 3.12 a nested
+        # string literal must use the other quote)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.quotes.append(node.quote)
+
+    def leave_FormattedString(self, original, updated):
+        self.quotes.pop()
+        return updated
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.stores.add(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.stores.add(node.target)
+
+    def leave_Attribute(self, original, updated):
+        name = original.attr.value
+        if name not in _MODEL_ATTRIBUTES or not isinstance(original.value, cst.Name):
+            return updated
+        if original.value.value not in self.models:
+            return updated
+        if original in self.stores:
+            self.todo(f"1.2 models have no `{name}` attribute: the classes are in "
+                      "model._dataset_meta['classes'] and the config in model._config")
+            return updated
+        used = "".join(self.quotes)
+        quote = "'" if "'" not in used else '"'
+        if "'" in used and '"' in used:
+            self.todo(f"1.2 models have no `{name}` attribute: use model._dataset_meta['classes'] / model._config")
+            return updated
+        self.ctx.record(self.rule_id)
+        return cst.parse_expression(f"{original.value.value}.{_MODEL_ATTRIBUTES[name].format(q=quote)}")
+
+
+class InitModelAttributes(Rule):
+    id = "MMC204"
+    title = "init_model(...).CLASSES / .cfg -> model._dataset_meta['classes'] / model._config"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("init_model",)
+    before = (
+        "from mmcls.apis import init_model\n"
+        "model = init_model(config, checkpoint)\n"
+        "print(model.CLASSES, model.cfg.model)\n"
+    )
+    after = (
+        "from mmcls.apis import init_model\n"
+        "model = init_model(config, checkpoint)\n"
+        "print(model._dataset_meta['classes'], model._config.model)\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _calls.imports_package(imap, APIS):
+            return module
+        finder = _InitModelNames(imap)
+        module.visit(finder)
+        if not finder.names:
+            return module
+        return module.visit(_ModelAttributes(finder.names, ctx))

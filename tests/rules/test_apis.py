@@ -471,3 +471,47 @@ def test_attribute_of_a_call_result_is_not_the_function():
     result = apis.load().inference_model(model, img)
     apis.get().train_model(model, data, cfg)
     """)
+
+
+ATTRS = "MMC204"
+
+
+@pytest.mark.parametrize("source", [
+    # a model that does not come from mmcls' init_model
+    """\
+    from mmcls.apis import init_model
+    from mine import build
+    model = build()
+    print(model.CLASSES, model.cfg)
+    """,
+    """\
+    from mmdet.apis import init_detector
+    model = init_detector(config)
+    print(model.CLASSES)
+    """,
+])
+def test_model_attributes_noop(source):
+    check_noop(ATTRS, source)
+
+
+def test_model_attributes():
+    check_transformed(ATTRS, """\
+    import mmcls.apis
+
+
+    def main(args):
+        model = mmcls.apis.init_model(args.config, args.checkpoint)
+        print(f'{len(model.CLASSES)} classes: {model.cfg.model.type}')
+        print(model.CLASSES[0])
+        model.CLASSES = ['a', 'b']
+    """, """\
+    import mmcls.apis
+
+
+    def main(args):
+        model = mmcls.apis.init_model(args.config, args.checkpoint)
+        print(f'{len(model._dataset_meta["classes"])} classes: {model._config.model.type}')
+        print(model._dataset_meta['classes'][0])
+        # TODO(mmcodemod): MMC204 1.2 models have no `CLASSES` attribute: the classes are in model._dataset_meta['classes'] and the config in model._config
+        model.CLASSES = ['a', 'b']
+    """)
