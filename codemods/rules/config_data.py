@@ -17,6 +17,7 @@ import libcst as cst
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
 from codemods.rule import CONFIG, Context, Rule
+from codemods.rules.selfsup import uses_data_source
 from codemods.todo import add_todo
 
 RULE_ID = "MMC501"
@@ -59,6 +60,8 @@ test_dataloader = val_dataloader
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        if uses_data_source(module, ctx.path):
+            return module  # MMSelfSup 0.x data: MMC601 migrates it
         at = dp.find_assign(module, "data")
         if at is None or not dp.is_dict_call(dp.top_assign(module.body[at])[1]):
             return _global_sampler(module, ctx)

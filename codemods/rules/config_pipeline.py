@@ -14,6 +14,7 @@ import libcst as cst
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
 from codemods.rule import CONFIG, Context, Rule
+from codemods.rules.selfsup import uses_data_source
 from codemods.todo import TodoTransformer, add_todo
 
 RULE_ID = "MMC502"
@@ -86,6 +87,8 @@ train_pipeline = [
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        if uses_data_source(module, ctx.path):
+            return module  # MMSelfSup 0.x data: MMC601 migrates it
         visitor = _Pipelines()
         updated = module.visit(visitor)
         if visitor.changes:
