@@ -34,11 +34,32 @@ def assignment(key: str, value: Value, like: Optional[cst.SimpleStatementLine] =
 def set_value(stmt: cst.SimpleStatementLine, value: Value) -> cst.SimpleStatementLine:
     small = stmt.body[0]
     indent = len(assign_target(stmt) or "") + 3
-    return stmt.with_changes(body=[small.with_changes(value=expr_of(value, indent))])
+    new = stmt.with_changes(body=[small.with_changes(value=expr_of(value, indent))])
+    return new.with_changes(leading_lines=[*stmt.leading_lines, *_inner_comments(stmt)])
 
 
 def _comment_lines(stmt) -> List[cst.EmptyLine]:
     return [line for line in stmt.leading_lines if line.comment is not None]
+
+
+def _inner_comments(stmt) -> List[cst.EmptyLine]:
+    """Comments written inside a statement's value (a commented-out option, a note): they are
+    kept above whatever replaces the statement, never dropped."""
+    found: List[cst.EmptyLine] = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Comment(self, node):
+            found.append(cst.EmptyLine(comment=node))
+
+    for small in stmt.body:
+        small.visit(Visitor())
+    return found
+
+
+def _all_comments(stmt) -> List[cst.EmptyLine]:
+    trailing = stmt.trailing_whitespace.comment
+    tail = [cst.EmptyLine(comment=trailing)] if trailing is not None else []
+    return [*_comment_lines(stmt), *_inner_comments(stmt), *tail]
 
 
 def replace_keys(module: cst.Module, old: Iterable[str], new: Sequence[Tuple[str, Value]]) -> cst.Module:
@@ -57,7 +78,7 @@ def replace_keys(module: cst.Module, old: Iterable[str], new: Sequence[Tuple[str
                 first_old = len(body)
                 body.append(stmt)  # placeholder, replaced below
             else:
-                kept_comments += _comment_lines(stmt)
+                kept_comments += _all_comments(stmt)
         else:
             body.append(stmt)
     inserted = [(k, v) for k, v in new if k not in existing or k in old]
@@ -66,11 +87,12 @@ def replace_keys(module: cst.Module, old: Iterable[str], new: Sequence[Tuple[str
     anchor = body[first_old]
     stmts = [assignment(k, v) for k, v in inserted]
     if stmts:
-        stmts[0] = stmts[0].with_changes(leading_lines=[*anchor.leading_lines, *kept_comments])
+        comments = [*anchor.leading_lines, *_inner_comments(anchor), *kept_comments]
+        stmts[0] = stmts[0].with_changes(leading_lines=comments)
         stmts[-1] = stmts[-1].with_changes(trailing_whitespace=anchor.trailing_whitespace)
-    elif kept_comments or _comment_lines(anchor):
+    elif kept_comments or _all_comments(anchor):
         # Nothing replaces the keys: their comments move onto the next statement.
-        return _move_comments(body, first_old, [*_comment_lines(anchor), *kept_comments], module)
+        return _move_comments(body, first_old, [*_all_comments(anchor), *kept_comments], module)
     return module.with_changes(body=[*body[:first_old], *stmts, *body[first_old + 1:]])
 
 

@@ -188,6 +188,7 @@ def test_replace_keys_keeps_comments_and_place():
         model = dict()
         # optimizer
         # clip
+        # none
         optim_wrapper = dict(a=1)
         runner = dict()
     """)

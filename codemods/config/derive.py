@@ -1,0 +1,157 @@
+"""New keys derived from old keys, migrated consistently across a `_base_` tree.
+
+A `Derived` names one new key, the old keys it replaces (`sources`, removed where the rule runs)
+and the old keys it only reads (`reads`, left for a later rule), and converts the *merged* old
+values of a config into the *full* new value. From that, every file of a tree gets the same
+treatment:
+
+    migrated(file)  = merge(migrated(bases...), written(file))
+    written(file)   = override(migrated(bases...), full(file))
+
+so a leaf writes exactly what its migrated bases do not already give (nothing, a partial dict,
+or the whole list), and a base that two leaves share is migrated once, the same way for both.
+A file that no longer has the old keys (already migrated, or 1.x) keeps what it has.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence, Tuple
+
+import libcst as cst
+
+from codemods.config.edit import replace_keys, statement_of
+from codemods.config.merge import merge, override, same
+from codemods.config.model import ConfigFile, for_rule
+from codemods.config.values import MISSING, Unknown
+from codemods.todo import add_todo
+
+
+class Derived:
+    key: str = ""
+    sources: Tuple[str, ...] = ()  # old keys this key replaces (removed)
+    reads: Tuple[str, ...] = ()  # old keys only read (another rule removes them)
+    needs: Tuple[str, ...] = ()  # one of these must be set for the key to exist (default: sources)
+
+    def convert(self, old: Dict[str, object], notes: List[str]):
+        """The full new value from merged old values (MISSING if they do not define it).
+
+        Append to `notes` what a person must check or finish (becomes a TODO).
+        """
+        raise NotImplementedError
+
+
+@dataclass
+class Outcome:
+    key: str
+    written: object  # MISSING: nothing to write
+    current: object
+    local_sources: List[str]
+    notes: List[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.local_sources) or not same(self.written, self.current) and self.written is not MISSING
+
+
+def _cache(cfg: ConfigFile) -> dict:
+    if not hasattr(cfg, "_derived"):
+        cfg._derived = {}
+    return cfg._derived
+
+
+def migrated(cfg: ConfigFile, spec: Derived):
+    """What `spec.key` holds in `cfg` (bases included) once the whole tree is migrated."""
+    cache = _cache(cfg)
+    if spec.key not in cache:
+        cache[spec.key] = MISSING  # a cycle reads as nothing
+        inherited = inherited_migrated(cfg, spec)
+        cache[spec.key] = merge(inherited, written(cfg, spec, inherited, []))
+    return cache[spec.key]
+
+
+def inherited_migrated(cfg: ConfigFile, spec: Derived):
+    value = MISSING
+    for base in cfg.bases():
+        if base is not None:
+            found = migrated(base, spec)
+            if found is not MISSING:
+                value = found if value is MISSING else merge(value, found)
+    return value
+
+
+def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
+    keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))
+    old = {key: cfg.merged(key) for key in keys}
+    if all(old[key] is MISSING for key in spec.needs or spec.sources):
+        return MISSING
+    value = spec.convert(old, notes)
+    local_new = cfg.local(spec.key)
+    if value is MISSING or local_new is MISSING or isinstance(local_new, Unknown) or spec.key in keys:
+        return value
+    return merge(value, local_new)  # what the user already wrote in 1.x form wins
+
+
+def written(cfg: ConfigFile, spec: Derived, inherited, notes: List[str]):
+    value = full(cfg, spec, notes)
+    if value is MISSING:
+        return cfg.local(spec.key)
+    return override(inherited, value)
+
+
+def dynamic_sources(cfg: ConfigFile, spec: Derived) -> List[str]:
+    return [k for k in spec.sources if k in cfg.dynamic]
+
+
+def outcome(cfg: ConfigFile, spec: Derived) -> Outcome:
+    notes: List[str] = []
+    local_sources = [k for k in spec.sources if k in cfg.statements]
+    inherited = inherited_migrated(cfg, spec)
+    value = full(cfg, spec, notes)
+    if value is MISSING:
+        if local_sources and not notes:
+            notes.append(f"could not build `{spec.key}` from {', '.join(local_sources)}; "
+                         "write it by hand")
+        return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes)
+    if local_sources and not cfg.bases_known():
+        notes.append("a `_base_` file could not be read; check this against it")
+    return Outcome(spec.key, override(inherited, value), cfg.local(spec.key), local_sources, notes)
+
+
+def apply(module: cst.Module, path, rule_id: str, specs: Sequence[Derived], ctx=None) -> cst.Module:
+    """Migrate `specs` (keys of one rule, written together in this order) in `module`."""
+    cfg = for_rule(module, path)
+    blocked = sorted({k for spec in specs for k in dynamic_sources(cfg, spec)})
+    if blocked:
+        return _todo_on(module, blocked[0], rule_id,
+                        f"{', '.join(blocked)} built or changed by code; migrate by hand")
+    outcomes = [outcome(cfg, spec) for spec in specs]
+    old = [k for o in outcomes for k in o.local_sources]
+    new = [(o.key, o.written) for o in outcomes if o.changed and o.written is not MISSING]
+    if old or new:
+        module = replace_keys(module, dict.fromkeys(old), new)
+        if ctx is not None:
+            ctx.record(rule_id, len(new) or 1)
+    for o in outcomes:
+        for note in o.notes:
+            module = _todo_on(module, o.key if statement_of(module, o.key) is not None
+                              else _first_present(module, o, specs), rule_id, note)
+    return module
+
+
+def _first_present(module, o, specs):
+    for spec in specs:
+        for key in (*spec.sources, spec.key):
+            if statement_of(module, key) is not None:
+                return key
+    return None
+
+
+def _todo_on(module: cst.Module, key, rule_id: str, message: str) -> cst.Module:
+    index = statement_of(module, key) if key else None
+    if index is None:
+        index = 0 if module.body else None
+    if index is None:
+        return module
+    body = list(module.body)
+    body[index] = add_todo(body[index], rule_id, message)
+    return module.with_changes(body=body)
