@@ -515,3 +515,14 @@ def test_model_attributes():
         # TODO(mmcodemod): MMC204 1.2 models have no `CLASSES` attribute: the classes are in model._dataset_meta['classes'] and the config in model._config
         model.CLASSES = ['a', 'b']
     """)
+
+
+def test_every_name_the_rules_write_exists_in_the_target_packages():
+    # facts generated from the mmpretrain 1.2.0 / mmengine 0.10.7 wheels
+    from codemods.data.targets import MODULES
+    from codemods.rules import apis, utils
+
+    written = [apis.INFERENCER, apis.RUNNER, apis.SET_SEED, apis.SYNC_SEED,
+               utils.LOGGER, utils.MULTI, utils.DEVICE, ("mmpretrain.utils", "load_json_log")]
+    for module, name in written:
+        assert name in MODULES[module].split(), f"{module}.{name}"
