@@ -512,3 +512,44 @@ class InitModelAttributes(Rule):
         if not finder.names:
             return module
         return module.visit(_ModelAttributes(finder.names, ctx))
+
+
+class _InitModelCalls(TodoTransformer):
+    rule_id = "MMC205"
+
+    def __init__(self, imap) -> None:
+        super().__init__()
+        self.imap = imap
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not _calls.mmcls_function(self.imap, node.func, APIS, ("init_model",)):
+            return
+        if _calls.has_star_args(node):
+            return
+        if _calls.argument(node, 3, "options") is not None:
+            self.todo("init_model has no `options` in 1.2 (its keyword arguments override cfg.model): "
+                      "merge the options into the config first (cfg.merge_from_dict(options))")
+        if _calls.argument(node, 2, "device") is None:
+            self.todo("0.x init_model put the model on 'cuda:0' by default; 1.2 leaves it on the CPU "
+                      "unless device= is given")
+
+
+class InitModel(Rule):
+    id = "MMC205"
+    title = "init_model: `options` removed, no default device (TODO)"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("init_model",)
+    before = "from mmcls.apis import init_model\nmodel = init_model(config, checkpoint)\n"
+    after = (
+        "from mmcls.apis import init_model\n"
+        "# TODO(mmcodemod): MMC205 0.x init_model put the model on 'cuda:0' by default; 1.2 leaves it "
+        "on the CPU unless device= is given\n"
+        "model = init_model(config, checkpoint)\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not _calls.imports_package(imap, APIS):
+            return module
+        return module.visit(_InitModelCalls(imap))

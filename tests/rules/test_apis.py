@@ -526,3 +526,31 @@ def test_every_name_the_rules_write_exists_in_the_target_packages():
                utils.LOGGER, utils.MULTI, utils.DEVICE, ("mmpretrain.utils", "load_json_log")]
     for module, name in written:
         assert name in MODULES[module].split(), f"{module}.{name}"
+
+
+@pytest.mark.parametrize("source", [
+    """\
+    from mmcls.apis import init_model
+    model = init_model('cfg.py', 'ckpt.pth', device='cpu')
+    """,
+    """\
+    from mmdet.apis import init_model
+    model = init_model('cfg.py')
+    """,
+])
+def test_init_model_noop(source):
+    check_noop("MMC205", source)
+
+
+def test_init_model_todos():
+    check_transformed("MMC205", """\
+    from mmcls import apis
+    model = apis.init_model(cfg, ckpt, 'cuda:1', {'model.head.num_classes': 5})
+    other = apis.init_model(cfg)
+    """, """\
+    from mmcls import apis
+    # TODO(mmcodemod): MMC205 init_model has no `options` in 1.2 (its keyword arguments override cfg.model): merge the options into the config first (cfg.merge_from_dict(options))
+    model = apis.init_model(cfg, ckpt, 'cuda:1', {'model.head.num_classes': 5})
+    # TODO(mmcodemod): MMC205 0.x init_model put the model on 'cuda:0' by default; 1.2 leaves it on the CPU unless device= is given
+    other = apis.init_model(cfg)
+    """)
