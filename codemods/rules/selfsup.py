@@ -24,7 +24,8 @@ import libcst as cst
 from codemods import data_pipeline as dp
 from codemods.config import MISSING, CfgDict, ConfigFile, Unknown, override, plain, replace_keys
 from codemods.config.model import assign_target, remember_original
-from codemods.config.values import TAGGED
+from codemods.config.keys import map_key
+from codemods.config.values import TAGGED, base_ref
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup_fold import fold_ifs, fold_list_calls
 from codemods.rules.selfsup_pipeline import convert_selfsup_pipeline, is_selfsup_pipeline
@@ -125,6 +126,7 @@ train_dataloader = dict(
         module = _convert_data(module, ctx.path)
         module = _add_preprocessor(module, normalize, ctx.path)
         module = _drop_unused(module)
+        module = module.visit(_BaseRefs())
         if folded or not module.deep_equals(original):
             ctx.record(RULE_ID)
         return module
@@ -336,22 +338,22 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     return _todos_on(module, [k for k, _ in new], todos)
 
 
-def _todos_on(module: cst.Module, keys: List[str], todos: List[str]) -> cst.Module:
+def _todos_on(module: cst.Module, keys: List[str], todos: List[str], rule_id: str = RULE_ID) -> cst.Module:
     if not todos or not keys:
         return module
     body = list(module.body)
     for i, stmt in enumerate(body):
         if assign_target(stmt) == keys[0]:
             for message in todos:
-                body[i] = add_todo(body[i], RULE_ID, message)
+                body[i] = add_todo(body[i], rule_id, message)
     return module.with_changes(body=body)
 
 
-def _todo_at(module: cst.Module, index: Optional[int], message: str) -> cst.Module:
+def _todo_at(module: cst.Module, index: Optional[int], message: str, rule_id: str = RULE_ID) -> cst.Module:
     if index is None:
         return module
     body = list(module.body)
-    body[index] = add_todo(body[index], RULE_ID, message)
+    body[index] = add_todo(body[index], rule_id, message)
     return module.with_changes(body=body)
 
 
@@ -439,6 +441,20 @@ def _first_pipeline(module: cst.Module) -> Optional[int]:
 
 
 # ---------------------------------------------------------------- 5. clean-up
+
+
+class _BaseRefs(cst.CSTTransformer):
+    """`{{_base_.data.samples_per_gpu}}` -> `{{_base_.train_dataloader.batch_size}}`: the base
+    is migrated too, and has no `data` any more."""
+
+    def leave_Set(self, original, updated):
+        path = base_ref(updated)
+        if not path or path[0] != "data":
+            return updated
+        new = map_key(".".join(path))
+        if not new:
+            return updated
+        return cst.parse_expression("{{_base_." + new[0] + "}}")
 
 
 def _drop_unused(module: cst.Module) -> cst.Module:

@@ -1,0 +1,346 @@
+"""MMC602: MMSelfSup 0.x `model` -> MMPretrain 1.2 (algorithms, backbones, necks, heads + losses).
+
+Works on the value of `model` merged with its `_base_` files: the whole 0.x model is converted,
+its base is converted too, and the file writes what MMEngine must merge into the migrated base
+(`codemods.config.override`). Facts from mmselfsup 0.11 `models/*` and mmpretrain 1.2
+`models/{selfsup,backbones,necks,heads,losses}` and its `configs/` of the same recipes:
+
+- heads compute their loss through a `loss=dict(...)` in 1.2 (ContrastiveHead -> CrossEntropyLoss,
+  LatentPredictHead -> CosineSimilarityLoss, MoCoV3Head -> CrossEntropyLoss(loss_weight=2*T),
+  MAEPretrainHead -> PixelReconstructionLoss L2, SimMIMHead -> PixelReconstructionLoss L1,
+  SwAVHead / CAEHead / LatentCrossCorrelationHead -> their arguments move into SwAVLoss /
+  CAELoss / CrossCorrelationLoss);
+- momentum: 0.x MoCo/DenseCL/BYOL/MoCoV3 kept `m` of the old weights, 1.2 takes `1 - m`;
+- ResNet `out_indices` counted the stem as 0 in 0.x; 1.2 counts stages from 0;
+- renamed: VisionTransformer (MoCo v3) -> MoCoV3ViT, CAEViT -> CAEPretrainViT,
+  MaskFeatPretrainHead -> LinearNeck + MIMHead + HOGGenerator, CAE's tokenizer -> DALL-E,
+  Classification -> ImageClassifier with LinearClsHead.
+Algorithms 1.2 does not have keep their model with a TODO.
+"""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from codemods.config import MISSING, CfgDict, ConfigFile, override, plain, replace_keys
+from codemods.config.model import remember_original
+from codemods.config.merge import same
+from codemods.rule import CONFIG, Context, Rule
+from codemods.rules.selfsup import _todo_at, _todos_on, _undefined_names
+from codemods.todo import add_todo
+
+RULE_ID = "MMC602"
+SELFSUP_ALGORITHMS = {"BarlowTwins", "BYOL", "CAE", "Classification", "DeepCluster", "DenseCL",
+                      "InterCLRMoCo", "MAE", "MaskFeat", "MMClsImageClassifierWrapper", "MoCo",
+                      "MoCoV3", "NPID", "ODC", "RelativeLoc", "RotationPred", "SimCLR", "SimMIM",
+                      "SimSiam", "SwAV"}
+UNSUPPORTED = {"DeepCluster", "InterCLRMoCo", "NPID", "ODC", "RelativeLoc", "RotationPred",
+               "MMClsImageClassifierWrapper"}
+#: algorithm -> its momentum argument, whose meaning flipped (m -> 1 - m)
+MOMENTUM = {"MoCo": "momentum", "DenseCL": "momentum", "BYOL": "base_momentum",
+            "MoCoV3": "base_momentum"}
+RESNETS = {"ResNet", "ResNetV1d", "ResNeXt"}
+#: heads that gained a loss and keep their other arguments
+HEAD_LOSS = {"ContrastiveHead": {"type": "CrossEntropyLoss"},
+             "LatentPredictHead": {"type": "CosineSimilarityLoss"},
+             "MAEPretrainHead": {"type": "PixelReconstructionLoss", "criterion": "L2"}}
+#: heads whose arguments all move into their 1.2 loss
+HEAD_TO_LOSS = {"SwAVHead": "SwAVLoss", "LatentCrossCorrelationHead": "CrossCorrelationLoss"}
+#: what stays on the head when the rest moves into the loss
+HEAD_KEEPS = {"LatentCrossCorrelationHead": ("in_channels",)}
+#: CAE's two normalisations (0.x did them in the algorithm): ImageNet mean/std, and DALL-E's
+#: map_pixels (0.8 * x / 255 + 0.1), as MMPretrain 1.2's CAE config writes them
+CAE_PREPROCESSOR = dict(type="TwoNormDataPreprocessor", mean=[123.675, 116.28, 103.53],
+                        std=[58.395, 57.12, 57.375], second_mean=[-31.875, -31.875, -31.875],
+                        second_std=[318.75, 318.75, 318.75], to_rgb=True)
+VIT_WIDTH = {"b": 768, "base": 768, "l": 1024, "large": 1024, "h": 1280, "huge": 1280,
+             "s": 384, "small": 384}
+
+
+def _type(value) -> Optional[str]:
+    kind = plain(value.get("type")) if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def _renamed(value: dict, renames: dict) -> dict:
+    out = CfgDict()
+    for key, item in value.items():
+        out[renames.get(key, key)] = item
+    return out
+
+
+# ---------------------------------------------------------------- parts
+
+
+def _backbone(backbone: dict, todos: List[str]) -> dict:
+    kind = _type(backbone)
+    if kind in RESNETS and isinstance(backbone.get("out_indices"), (list, tuple)):
+        indices = [plain(i) for i in backbone["out_indices"]]
+        if all(isinstance(i, int) and i > 0 for i in indices):
+            backbone = CfgDict(backbone, out_indices=type(backbone["out_indices"])(i - 1 for i in indices))
+        elif indices:
+            todos.append("backbone.out_indices: 0 (the stem) has no 1.2 equivalent; 1.2 counts "
+                         "stages from 0")
+    if kind == "VisionTransformer":
+        backbone = CfgDict(backbone, type="MoCoV3ViT")
+    if kind == "CAEViT":
+        backbone = _renamed(backbone, {"init_values": "layer_scale_init_value"})
+        backbone["type"] = "CAEPretrainViT"
+        if backbone.pop("qkv_bias", True) is False:
+            backbone["bias"] = "qv_bias"  # q and v biases, no k bias (1.2's CAE config)
+    if kind == "MIMVisionTransformer":
+        todos.append("MIMVisionTransformer: use 1.2 VisionTransformer (out_type='avg_featmap', "
+                     "final_norm=False for the fine-tuning recipe)")
+    return backbone
+
+
+def _neck(neck: dict, todos: List[str]) -> dict:
+    kind = _type(neck)
+    if kind == "NonLinearNeck" and "vit_backbone" in neck:
+        neck = CfgDict({k: v for k, v in neck.items() if k != "vit_backbone"})  # MoCoV3ViT pools
+    if kind == "CAENeck":
+        neck = _renamed({k: v for k, v in neck.items() if k != "patch_size"},
+                        {"init_values": "layer_scale_init_value"})
+    if kind == "LinearNeck" and "with_avg_pool" in neck:
+        pool = plain(neck["with_avg_pool"])
+        neck = CfgDict({k: v for k, v in neck.items() if k != "with_avg_pool"})
+        neck["gap_dim"] = 2 if pool else 0
+        neck["norm_cfg"] = None  # 0.x LinearNeck had no norm; 1.2's has BN1d by default
+    if kind == "AvgPool2dNeck":
+        neck = CfgDict(type="GlobalAveragePooling")
+    return neck
+
+
+def _head(head: dict, model: dict, todos: List[str]) -> dict:
+    kind = _type(head)
+    if "loss" in head or kind is None:
+        return head
+    if kind in HEAD_LOSS:
+        return CfgDict(head, loss=dict(HEAD_LOSS[kind]))
+    if kind == "MoCoV3Head":
+        temperature = plain(head.get("temperature", 1.0))
+        weight = 2 * temperature if isinstance(temperature, (int, float)) else MISSING
+        loss = CfgDict(type="CrossEntropyLoss")
+        if weight is not MISSING:
+            loss["loss_weight"] = weight
+        else:
+            todos.append("MoCoV3Head: set loss_weight=2 * temperature in its loss")
+        return CfgDict(head, loss=loss)
+    if kind == "SimMIMHead":
+        rest = {k: v for k, v in head.items() if k != "encoder_in_channels"}
+        return CfgDict(rest, loss=dict(type="PixelReconstructionLoss", criterion="L1",
+                                       channel=head.get("encoder_in_channels", 3)))
+    if kind in HEAD_TO_LOSS:
+        keep = HEAD_KEEPS.get(kind, ())
+        loss = CfgDict(type=HEAD_TO_LOSS[kind])
+        loss.update({k: v for k, v in head.items() if k not in ("type", "init_cfg", *keep)})
+        out = CfgDict({k: v for k, v in head.items() if k in ("type", "init_cfg", *keep)})
+        out["loss"] = loss
+        return out
+    if kind == "CAEHead":
+        out = CfgDict(type="CAEHead", loss=dict(type="CAELoss", lambd=head.get("lambd", 2)))
+        if "init_cfg" in head:
+            out["init_cfg"] = head["init_cfg"]
+        return out
+    return head
+
+
+# ---------------------------------------------------------------- algorithms
+
+
+def _cae(model: dict) -> dict:
+    head = model.get("head", {})
+    if not isinstance(head, dict) or _type(head) != "CAEHead" or "loss" in head:
+        return model
+    model = CfgDict(model)
+    path = head.get("tokenizer_path", MISSING)
+    generator = CfgDict({"type": "DALL-E"})
+    if path is not MISSING:
+        generator["init_cfg"] = dict(type="Pretrained", checkpoint=path)
+    model["target_generator"] = generator
+    model.setdefault("data_preprocessor", dict(CAE_PREPROCESSOR))
+    return model
+
+
+def _maskfeat(model: dict, todos: List[str]) -> dict:
+    head = model.get("head", {})
+    if not isinstance(head, dict) or _type(head) != "MaskFeatPretrainHead":
+        return model
+    arch = plain(model.get("backbone", {}).get("arch", "b"))
+    width = VIT_WIDTH.get(arch) if isinstance(arch, str) else None
+    if width is None:
+        todos.append("MaskFeat: set neck.in_channels to the backbone's embedding width")
+        width = 768
+    hog = CfgDict(type="HOGGenerator")
+    hog.update(model["hog_para"] if isinstance(model.get("hog_para"), dict) else {})
+    model = CfgDict({k: v for k, v in model.items() if k != "hog_para"})
+    model["neck"] = dict(type="LinearNeck", in_channels=width, out_channels=head.get("hog_dim", 108),
+                         norm_cfg=None, init_cfg=dict(type="TruncNormal", layer="Linear", std=0.02, bias=0))
+    model["head"] = dict(type="MIMHead", loss=dict(type="PixelReconstructionLoss", criterion="L2"))
+    model["target_generator"] = hog
+    return model
+
+
+def _classification(model: dict, todos: List[str]) -> dict:
+    head = model.get("head", {})
+    if _type(head) != "ClsHead":
+        todos.append("Classification: 1.2 uses ImageClassifier; convert its head to LinearClsHead")
+        return model
+    out = CfgDict({k: v for k, v in model.items() if k != "head"})
+    out["type"] = "ImageClassifier"
+    if plain(head.get("with_avg_pool", False)) and "neck" not in out:
+        out["neck"] = dict(type="GlobalAveragePooling")
+    if plain(head.get("vit_backbone", False)):
+        todos.append("ClsHead(vit_backbone=True): use VisionTransformerClsHead")
+    new_head = CfgDict(type="LinearClsHead", num_classes=head.get("num_classes", 1000),
+                       in_channels=head.get("in_channels", 2048),
+                       loss=dict(type="CrossEntropyLoss", loss_weight=1.0))
+    if "init_cfg" in head:
+        new_head["init_cfg"] = head["init_cfg"]
+    out["head"] = new_head
+    return out
+
+
+def _momentum(model: dict) -> dict:
+    key = MOMENTUM.get(_type(model))
+    value = plain(model.get(key)) if key else None
+    if not isinstance(value, float) and not (isinstance(value, int) and not isinstance(value, bool)):
+        return model
+    return CfgDict(model, **{key: round(1 - value, 10)})
+
+
+def convert_model(model, todos: List[str]):
+    """The 1.2 form of a merged 0.x MMSelfSup model value."""
+    if not isinstance(model, dict) or _type(model) not in SELFSUP_ALGORITHMS:
+        return model
+    if _type(model) == "Classification":
+        model = _classification(model, todos)
+    model = _momentum(model)
+    model = _cae(model)
+    model = _maskfeat(model, todos)
+    model = CfgDict(model)
+    for part, convert in (("backbone", _backbone), ("neck", _neck)):
+        if isinstance(model.get(part), dict):
+            model[part] = convert(model[part], todos)
+    if isinstance(model.get("head"), dict):
+        model["head"] = _head(model["head"], model, todos)
+    return model
+
+
+class SelfSupModel(Rule):
+    id = RULE_ID
+    title = "MMSelfSup model: head losses, momentum 1 - m, 1.2 backbone/neck/head names"
+    kind = CONFIG
+    guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 模型"
+    triggers = ("model",)
+    before = """\
+model = dict(
+    type='MAE',
+    backbone=dict(type='MAEViT', arch='b', patch_size=16, mask_ratio=0.75),
+    head=dict(type='MAEPretrainHead', norm_pix=True, patch_size=16))
+"""
+    after = """\
+model = dict(
+    type='MAE',
+    backbone=dict(type='MAEViT', arch='b', patch_size=16, mask_ratio=0.75),
+    head=dict(
+        type='MAEPretrainHead',
+        norm_pix=True,
+        patch_size=16,
+        loss=dict(type='PixelReconstructionLoss', criterion='L2'),
+    ),
+)
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        remember_original(module, ctx.path)
+        cfg = ConfigFile(module, ctx.path)
+        local, merged = cfg.local("model"), cfg.merged("model")
+        kind = _type(merged)
+        if local is MISSING or kind not in SELFSUP_ALGORITHMS:
+            return module
+        index = cfg.statements.get("model")
+        if kind in UNSUPPORTED:
+            ctx.record(RULE_ID)
+            return _todo_at(module, index, f"MMPretrain 1.2 has no {kind} algorithm: keep "
+                            "MMSelfSup 0.x for it, port it, or choose a 1.2 algorithm", RULE_ID)
+        todos: List[str] = []
+        full = convert_model(merged, todos)
+        base = convert_model(cfg.inherited("model"), [])
+        value = override(base, full)
+        if value is not MISSING and same(value, local) and not todos:
+            return module
+        if value is not MISSING and _undefined_names([value], module):
+            return _todo_at(module, index, "migrate this model override by hand (its 1.2 form "
+                            "refers to variables of a _base_ config)", RULE_ID)
+        ctx.record(RULE_ID)
+        if value is MISSING:
+            return replace_keys(module, ["model"], [])  # it only repeated what the base has
+        module = replace_keys(module, ["model"], [("model", value)])
+        return _todos_on(module, ["model"], todos, RULE_ID)
+
+
+# ---------------------------------------------------------------- hooks
+
+HOOK_TODO = {
+    "DeepClusterHook": "DeepCluster", "ODCHook": "ODC", "InterCLRHook": "InterCLR",
+}
+MOMENTUM_HOOKS = ("BYOLHook", "MomentumUpdateHook")
+
+
+class SelfSupHooks(Rule):
+    id = "MMC603"
+    title = "MMSelfSup custom hooks: BYOLHook/MomentumUpdateHook removed (1.2 anneals in the model)"
+    kind = CONFIG
+    guide = "从 MMSelfSup 0.x 迁移 / 模块变动 (core/hooks -> engine/hooks)"
+    triggers = MOMENTUM_HOOKS + tuple(HOOK_TODO)
+    before = """\
+custom_hooks = [dict(type='BYOLHook', end_momentum=1., update_interval=1)]
+"""
+    after = """\
+custom_hooks = []
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        cfg = ConfigFile(module, ctx.path)
+        index = cfg.statements.get("custom_hooks")
+        node = cfg.node("custom_hooks")
+        if index is None or not isinstance(node, cst.List):
+            return module
+        kept, todos = [], []
+        for element in node.elements:
+            verdict = _hook(cfg, element.value)
+            if verdict is None:
+                kept.append(element)
+                continue
+            if verdict:
+                todos.append(verdict)
+                kept.append(element)
+        if len(kept) == len(node.elements) and not todos:
+            return module
+        ctx.record(self.id)
+        if kept and len(kept) < len(node.elements):
+            kept[-1] = kept[-1].with_changes(comma=node.elements[-1].comma)
+        stmt = module.body[index]
+        small = stmt.body[0].with_changes(value=node.with_changes(elements=kept) if kept else cst.List([]))
+        new = stmt.with_changes(body=[small])
+        for message in todos:
+            new = add_todo(new, self.id, message)
+        return module.with_changes(body=[*module.body[:index], new, *module.body[index + 1:]])
+
+
+def _hook(cfg: ConfigFile, call) -> Optional[str]:
+    """None: keep as is; "": remove; a message: keep with a TODO."""
+    value = cfg.evaluate(call)
+    kind = _type(value)
+    if kind in HOOK_TODO:
+        return f"{kind}Hook belongs to {HOOK_TODO[kind]}, which MMPretrain 1.2 does not have"
+    if kind not in MOMENTUM_HOOKS:
+        return None
+    end = plain(value.get("end_momentum", 1.0))
+    interval = plain(value.get("update_interval", 1))
+    if end == 1 and interval == 1:
+        return ""  # 1.2's BYOL/MoCoV3 anneal the momentum themselves (CosineEMA, end 1 - 1.0)
+    return (f"{kind}: 1.2 anneals the momentum inside BYOL/MoCoV3 (CosineEMA to end_momentum=0, "
+            "the 1 - m of 0.x's 1.0); other end values or update_interval need a custom hook")
