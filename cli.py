@@ -8,6 +8,8 @@ import click
 
 from codemods import __version__
 from codemods.rules import all_rules, get_rule
+from codemods.bot import DEFAULT_BRANCH, BotError, run_bot
+from codemods.report import command_of
 from codemods.runner import CHECK, DIFF, INTERACTIVE, PATCH, WRITE, Settings, execute
 from codemods.settings import SettingsError, load, split_list
 
@@ -26,6 +28,7 @@ def main():
       mmcodemod run . --check                # in CI: exit 1 while work is left
       mmcodemod rules                        # list the rules
       mmcodemod explain MMC101               # what a rule does, with an example
+      mmcodemod bot .                        # branch, migrate, commit, write PR body
     """
 
 
@@ -116,27 +119,62 @@ def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, ma
         report_format=report_format,
         allow_dirty=allow_dirty,
     )
-    settings.command = command_line(settings)
+    settings.command = command_of(settings)
     sys.exit(execute(settings))
 
 
-def command_line(settings: Settings) -> str:
-    """The command that repeats this run, for the report (speed and output options left out)."""
-    import shlex
 
-    words = ["mmcodemod", "run", *settings.paths]
-    words += [f"--{settings.mode}"] if settings.mode not in (WRITE, PATCH) else []
-    if settings.select:
-        words += ["--select", ",".join(settings.select)]
-    if settings.ignore:
-        words += ["--ignore", ",".join(settings.ignore)]
-    for glob in settings.exclude:
-        words += ["--exclude", glob]
-    words += ["--patch", settings.patch] if settings.patch else []
-    words += ["--report", settings.report] if settings.report else []
-    words += ["--report-format", settings.report_format] if settings.report_format else []
-    words += ["--allow-dirty"] if settings.allow_dirty else []
-    return " ".join(shlex.quote(w) for w in words)
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--branch", default=DEFAULT_BRANCH, show_default=True, help="Branch to create and commit on.")
+@click.option("--patch", default="mmcodemod.patch", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the commit's changes as a patch.")
+@click.option("--body", default="mmcodemod-pr.md", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the Markdown pull-request body.")
+@click.option("--select", multiple=True, metavar="IDS", help="Only run these rules (as for run).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Do not run these rules (as for run).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching files (as for run).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def bot(paths, branch, patch, body, select, ignore, exclude, jobs, quiet):
+    """Create a branch, migrate PATHS (default: .) in place, commit, write patch and PR body.
+
+    \b
+    Only the files mmcodemod changed are committed; the message lists the rules
+    applied. Files with uncommitted changes are refused, as in `run`. Nothing is
+    pushed. Files that could not be migrated are named on stderr and in the body.
+
+    \b
+    Exit codes: 0 committed, or nothing to migrate (no branch is left behind);
+                2 the bot could not run (not a git work tree, branch exists, git failed).
+
+    \b
+    Example:
+      mmcodemod bot . --branch upgrade/mmpretrain --body pr.md --patch upgrade.patch
+    """
+    paths = paths or (".",)
+    try:
+        defaults = load(paths)
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    settings = Settings(
+        paths=paths, mode=WRITE, jobs=jobs or 0, quiet=quiet, color=not os.environ.get("NO_COLOR"),
+        select=split_list(select) if select else defaults.get("select", ()),
+        ignore=split_list(ignore) if ignore else defaults.get("ignore", ()),
+        exclude=tuple(exclude) or defaults.get("exclude", ()),
+        patch=patch, report=body, report_format="md",
+    )
+    try:
+        commit = run_bot(settings, branch)
+    except BotError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if commit is None:
+        click.echo("mmcodemod bot: nothing to migrate; no branch created", err=True)
+    else:
+        click.echo(f"mmcodemod bot: committed {commit[:12]} on {branch}; patch: {patch}; "
+                   f"pull-request body: {body}", err=True)
 
 
 @main.command(context_settings=CONTEXT)

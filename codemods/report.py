@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from typing import Dict, List, Optional
 
 from codemods import __version__
@@ -115,6 +116,26 @@ def title_of(rule_id: str) -> str:
         return get_rule(rule_id).title
     except (KeyError, AttributeError):
         return ""
+
+
+def command_of(settings, outputs: bool = True) -> str:
+    """The `mmcodemod run` command that repeats a run of `settings` (a runner.Settings); speed and
+    verbosity options are left out, and with `outputs=False` the mode, patch and report too."""
+    words = ["mmcodemod", "run", *settings.paths]
+    if outputs and settings.mode not in ("write", "patch"):
+        words.append(f"--{settings.mode}")
+    if settings.select:
+        words += ["--select", ",".join(settings.select)]
+    if settings.ignore:
+        words += ["--ignore", ",".join(settings.ignore)]
+    for glob in settings.exclude:
+        words += ["--exclude", glob]
+    if outputs:
+        for option, value in (("--patch", settings.patch), ("--report", settings.report),
+                              ("--report-format", settings.report_format)):
+            words += [option, value] if value else []
+        words += ["--allow-dirty"] if settings.allow_dirty else []
+    return " ".join(shlex.quote(w) for w in words)
 
 
 class Report:
