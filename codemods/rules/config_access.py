@@ -1,0 +1,750 @@
+"""MMC701: scripts that read or write 0.x config keys (`cfg.runner.max_epochs = n`) -> the 1.x keys.
+
+The key paths come from `codemods.config.keys`, the mapping the config rules use, so a script and
+the configs it loads agree once both are migrated. Only objects known to be configs are touched:
+names bound from `Config.fromfile(...)` / `Config(...)` (mmcv or mmengine), copies of them,
+`model.cfg` / `self.cfg` / `init_model(...).cfg`, and parameters named `cfg` or `config` in a file
+that imports an OpenMMLab package. An attribute `data` on anything else is not a config key.
+
+Accesses: attribute chains, string subscripts, `.get('k', d)`, `.pop`, `.setdefault`,
+`hasattr`/`getattr`/`setattr`, `'k' in cfg`, `del`, plain and augmented assignment. A 0.x key that
+maps to several 1.x keys (`data.samples_per_gpu`) is written to all of them in one chained
+assignment and read from the first. A dict literal assigned to a 0.x key is split into one
+assignment per mapped sub-key (`cfg.evaluation.metric_options = {'topk': k}` sets
+`val_evaluator.topk`), because MMEngine's default hooks and evaluators need their other fields.
+What has no 1.x key (`gpu_ids`, `workflow`, `lr_config.*`, `cfg.data[split]`) is left as it is with
+a TODO that says what to write instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
+from codemods.importmap import ImportMap, dotted
+from codemods.rule import CODE, Context, Rule
+from codemods.todo import TodoTransformer
+
+RULE_ID = "MMC701"
+
+OPENMMLAB = ("mmcv", "mmcls", "mmengine", "mmpretrain", "mmselfsup")
+CONFIG_CLASSES = {
+    "mmcv.Config", "mmcv.utils.Config", "mmcv.utils.config.Config",
+    "mmengine.Config", "mmengine.config.Config", "mmengine.config.config.Config",
+}
+CONFIG_CALLS = CONFIG_CLASSES | {f"{c}.{m}" for c in CONFIG_CLASSES for m in ("fromfile", "fromstring")}
+CONFIG_PARAMS = ("cfg", "config")
+
+# Top-level 0.x keys: an access that starts with none of them is 1.x-valid and left alone.
+OLD_HEADS = frozenset(k.split(".")[0] for k in [*KEY_MAP, *TODO_KEYS])
+
+# What a whole 0.x key became, for the TODO when a script reads or replaces all of it.
+WHOLE_KEY_HELP = {
+    "data": "`data` was split into train_dataloader / val_dataloader / test_dataloader "
+            "(batch_size, num_workers, dataset=...)",
+    "evaluation": "`evaluation` was split: metrics -> val_evaluator / test_evaluator, interval -> "
+                  "train_cfg.val_interval, save_best -> default_hooks.checkpoint.save_best",
+    "runner": "`runner` became train_cfg (by_epoch, max_epochs or max_iters, val_interval)",
+    "optimizer_config": "`optimizer_config` was merged into optim_wrapper (clip_grad, "
+                        "accumulative_counts, type='AmpOptimWrapper' for fp16)",
+    "log_config": "`log_config` became default_hooks.logger (interval) and visualizer.vis_backends",
+    "fp16": "`fp16` became optim_wrapper.type='AmpOptimWrapper' with loss_scale",
+}
+
+# lr_config fields -> (scheduler types that hold them in `param_scheduler`, their 1.x name).
+LR_FIELDS = {
+    "step": (("MultiStepLR",), "milestones"),
+    "gamma": (("MultiStepLR", "StepLR"), "gamma"),
+    "min_lr": (("CosineAnnealingLR", "PolyLR"), "eta_min"),
+    "min_lr_ratio": (("CosineAnnealingLR",), "eta_min_ratio"),
+    "power": (("PolyLR",), "power"),
+    "warmup_ratio": (("LinearLR",), "start_factor"),
+    "warmup_iters": (("LinearLR",), "end"),
+}
+DATA_PREFIX_NOTE = ("0.x data_prefix (the data folder) is data_root in 1.2, where data_prefix and "
+                    "ann_file are relative to data_root: check ann_file; VOC and CUB keep their "
+                    "default data_prefix")
+
+
+# -- key paths ----------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    """What a 0.x key path becomes: 1.x paths, or a TODO message when there is none."""
+
+    paths: List[List[str]] = field(default_factory=list)
+    todo: Optional[str] = None
+
+
+def plan_for(keys: Sequence[str]) -> Optional[Plan]:
+    """None for a 1.x-valid path; else the new paths (longest mapped prefix) or a TODO."""
+    if not keys or keys[0] not in OLD_HEADS:
+        return None
+    for cut in range(len(keys), 0, -1):
+        head = ".".join(keys[:cut])
+        if head in TODO_KEYS:
+            return Plan(todo=_todo_message(keys, TODO_KEYS[head]))
+        if head in KEY_MAP:
+            rest = list(keys[cut:])
+            return Plan(paths=[[*new.split("."), *rest] for new in KEY_MAP[head]])
+    return Plan(todo=WHOLE_KEY_HELP.get(keys[0], f"`{keys[0]}` has no 1.x key"))
+
+
+def _todo_message(keys: Sequence[str], message: str) -> str:
+    if keys[0] == "lr_config" and len(keys) > 1 and keys[1] in LR_FIELDS:
+        types, name = LR_FIELDS[keys[1]]
+        return (f"lr_config.{keys[1]} is `{name}` of the {' or '.join(types)} entry of the list "
+                f"param_scheduler now")
+    return message
+
+
+def _lr_hint(keys: Sequence[str], root: str, value: cst.BaseExpression) -> str:
+    """The code to write for `<root>.lr_config.<field> = value`."""
+    types, name = LR_FIELDS[keys[1]]
+    code = _code(value)
+    code = code if len(code) <= 40 and "\n" not in code else "<value>"
+    kinds = repr(types[0]) if len(types) == 1 else repr(types)
+    test = f"s['type'] == {kinds}" if len(types) == 1 else f"s['type'] in {kinds}"
+    return (f"lr_config is the list param_scheduler in 1.x; write: for s in {root}.param_scheduler: "
+            f"if {test}: s['{name}'] = {code}")
+
+
+def _message(plan: Plan, keys: Sequence[str]) -> str:
+    """The TODO for an access that cannot be rewritten in place."""
+    if plan.todo is not None:
+        return plan.todo
+    if keys[0] in EXTRA_SETS:
+        return f"`{keys[0]}` was removed: 1.x resumes from load_from when resume=True"
+    joined = " and ".join(".".join(p) for p in plan.paths)
+    return f"`{'.'.join(keys)}` is {joined} in 1.x: change each of them"
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+# -- which names are configs --------------------------------------------------------------------
+PARAM = "param"
+OTHER = "other"
+
+
+class _Bindings(cst.CSTVisitor):
+    """Every binding of every name, per scope: the value of `name = value`, PARAM or OTHER."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: Dict[cst.CSTNode, Dict[str, list]] = {}
+        self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
+        self.stack: List[cst.CSTNode] = []
+
+    def _bind(self, name: str, how) -> None:
+        self.names[self.stack[-1]].setdefault(name, []).append(how)
+
+    def _bind_target(self, target, how=OTHER) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, how)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value)
+
+    def _enter(self, node) -> None:
+        self.parent[node] = self.stack[-1] if self.stack else None
+        self.names[node] = {}
+        self.stack.append(node)
+
+    def _leave(self, node) -> None:
+        self.stack.pop()
+
+    def visit_Module(self, node):
+        self._enter(node)
+
+    def visit_FunctionDef(self, node):
+        self._bind(node.name.value, OTHER)
+        self._enter(node)
+        self._params(node.params)
+
+    def visit_Lambda(self, node):
+        self._enter(node)
+        self._params(node.params)
+
+    def visit_ClassDef(self, node):
+        self._bind(node.name.value, OTHER)
+        self._enter(node)
+
+    leave_FunctionDef = leave_Lambda = leave_ClassDef = _leave
+
+    def _params(self, params: cst.Parameters) -> None:
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            self._bind(param.name.value, PARAM)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._bind(star.name.value, OTHER)
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node):
+        self._bind_target(node.target, node.value if node.value is not None else OTHER)
+
+    def visit_AugAssign(self, node):
+        self._bind_target(node.target)
+
+    def visit_For(self, node):
+        self._bind_target(node.target)
+
+    def visit_CompFor(self, node):
+        self._bind_target(node.target)
+
+    def visit_AsName(self, node):
+        self._bind_target(node.name)
+
+    def visit_NamedExpr(self, node):
+        self._bind_target(node.target)
+
+    def visit_Del(self, node):
+        self._bind_target(node.target)
+
+    def visit_ImportAlias(self, node):
+        if node.asname is None:
+            self._bind(dotted(node.name).split(".")[0], OTHER)
+
+    def visit_Global(self, node):
+        for item in node.names:
+            self._bind(item.name.value, OTHER)
+
+    visit_Nonlocal = visit_Global
+
+
+class ConfigNames:
+    """Answers "is this expression a config object?" for a module."""
+
+    def __init__(self, module: cst.Module, imap: ImportMap) -> None:
+        self.imap = imap
+        self.openmmlab = any(v.split(".")[0] in OPENMMLAB for v in imap.names.values())
+        self.bindings = _Bindings()
+        module.visit(self.bindings)
+        self._cache: Dict[Tuple[int, str], bool] = {}
+
+    def is_config(self, node: cst.BaseExpression, scope) -> bool:
+        if isinstance(node, cst.Name):
+            return self.is_config_name(node.value, scope)
+        if isinstance(node, cst.Attribute) and node.attr.value == "cfg":
+            return self.openmmlab and self._is_model(node.value, scope)
+        return False
+
+    def _is_model(self, node, scope) -> bool:
+        """`self`, `model`, `<x>.model` or `init_model(...)`: objects whose `.cfg` is a config."""
+        if isinstance(node, cst.Name):
+            return node.value in ("self", "model")
+        if isinstance(node, cst.Attribute):
+            return node.attr.value == "model"
+        return isinstance(node, cst.Call) and self._is_init_model(node.func)
+
+    def _is_init_model(self, func) -> bool:
+        name = self.imap.qualified(func) or ""
+        return name.split(".")[0] in OPENMMLAB and name.endswith(".init_model")
+
+    def is_config_name(self, name: str, scope) -> bool:
+        key = (id(scope), name)
+        if key not in self._cache:
+            self._cache[key] = False  # a name defined through itself is not a config
+            self._cache[key] = self._decide(name, scope)
+        return self._cache[key]
+
+    def _decide(self, name: str, scope) -> bool:
+        found = self.bindings.names.get(scope, {}).get(name)
+        if not found:
+            outer = self._enclosing(scope)
+            return outer is not None and self.is_config_name(name, outer)
+        sources = 0
+        for how in found:
+            if how is PARAM:
+                if not (name in CONFIG_PARAMS and self.openmmlab):
+                    return False
+                sources += 1
+            elif how is OTHER:
+                return False
+            elif self.is_source(how, scope):
+                sources += 1
+            elif not _passes_through(how, name):
+                return False
+        return sources > 0
+
+    def _enclosing(self, scope):
+        """The scope whose names a nested function sees (class bodies are skipped)."""
+        outer = self.bindings.parent.get(scope)
+        while isinstance(outer, cst.ClassDef):
+            outer = self.bindings.parent.get(outer)
+        return outer
+
+    def is_source(self, value: cst.BaseExpression, scope) -> bool:
+        """Is `value` a new or copied config (what `name = value` binds)?"""
+        if isinstance(value, cst.Call):
+            if self.imap.qualified(value.func) in CONFIG_CALLS:
+                return True
+            func = value.func
+            if self.imap.qualified(func) == "copy.deepcopy" and value.args:
+                return self.is_config(value.args[0].value, scope)
+            if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not value.args:
+                return self.is_config(func.value, scope)
+            return False
+        return self.is_config(value, scope)
+
+
+def _passes_through(value, name: str) -> bool:
+    """`cfg = update_cfg(cfg, args)`: a call that takes the config and gives it back."""
+    return isinstance(value, cst.Call) and any(
+        isinstance(a.value, cst.Name) and a.value.value == name and not a.star for a in value.args)
+
+
+# -- access chains ------------------------------------------------------------------------------
+@dataclass
+class Segment:
+    key: str
+    kind: str  # "attr" (cfg.key), "sub" (cfg['key']) or "get" (cfg.get('key', default))
+    node: cst.BaseExpression  # the node that adds this segment (its value is the chain below)
+
+
+def string_key(node) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) and value.isidentifier() else None
+    return None
+
+
+def _sub_key(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return string_key(node.slice[0].slice.value)
+
+
+def _get_key(node: cst.Call) -> Optional[str]:
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "get"):
+        return None
+    if not 1 <= len(node.args) <= 2 or any(a.keyword or a.star for a in node.args):
+        return None
+    return string_key(node.args[0].value)
+
+
+def parse_chain(node, is_root) -> Optional[Tuple[cst.BaseExpression, List[Segment]]]:
+    """(root, segments from the root outwards) if `node` is a key access on a config."""
+    segments = []
+    while not is_root(node):
+        if isinstance(node, cst.Attribute):
+            segments.append(Segment(node.attr.value, "attr", node))
+            node = node.value
+        elif isinstance(node, cst.Subscript) and _sub_key(node):
+            segments.append(Segment(_sub_key(node), "sub", node))
+            node = node.value
+        elif isinstance(node, cst.Call) and _get_key(node):
+            segments.append(Segment(_get_key(node), "get", node))
+            node = node.func.value
+        else:
+            return None
+    return node, segments[::-1]
+
+
+def _string(key: str, like: Optional[cst.BaseExpression] = None) -> cst.SimpleString:
+    quote = "'"
+    if isinstance(like, cst.SimpleString) and like.value.lstrip("rbuRBU")[:1] == '"':
+        quote = '"'
+    return cst.SimpleString(f"{quote}{key}{quote}")
+
+
+def _first_string(node) -> Optional[cst.BaseExpression]:
+    if isinstance(node, cst.Subscript):
+        return node.slice[0].slice.value
+    if isinstance(node, cst.Call):
+        return node.args[0].value
+    return None
+
+
+def _with_key(segment: Segment, key: str, value: cst.BaseExpression, default=None) -> cst.BaseExpression:
+    """The segment's node on top of `value`, reading `key` (the same form as before)."""
+    node = segment.node
+    if segment.kind == "attr":
+        if key == segment.key:
+            return node.with_changes(value=value)
+        return node.with_changes(value=value, attr=cst.Name(key))
+    string = _string(key, _first_string(node))
+    if segment.kind == "sub":
+        index = node.slice[0].with_changes(slice=cst.Index(string))
+        return node.with_changes(value=value, slice=[index])
+    args = [cst.Arg(string)]
+    if default is not None:
+        args.append(cst.Arg(default))
+    elif len(node.args) == 2:
+        args.append(node.args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    return node.with_changes(func=node.func.with_changes(value=value), args=args)
+
+
+def rebuild(root, segments: List[Segment], new: Sequence[str]) -> cst.BaseExpression:
+    """The chain with its 0.x head keys replaced by the 1.x path `new` (same access forms).
+
+    The unchanged tail keeps its nodes. Head keys that the mapping adds take the form of the
+    first replaced key (`.get(k, {})` for a get, so a missing key still reads as the default);
+    the last new head key takes the form and default of the last replaced key.
+    """
+    cut = _mapped_cut(segments, new)
+    head, tail = segments[:cut], segments[cut:]
+    if not head:  # `'key' in cfg`: nothing to copy the form from
+        head = [Segment(new[0], "attr", cst.Attribute(value=root, attr=cst.Name(new[0])))]
+    new_head = list(new[: len(new) - len(tail)])
+    expr = root
+    for i, key in enumerate(new_head):
+        if len(new_head) == len(head):
+            like, default = head[i], None
+        elif i == len(new_head) - 1:
+            like, default = head[-1], None
+        else:
+            like, default = head[0], cst.Dict([])
+        expr = _with_key(like, key, expr, default if like.kind == "get" else None)
+    for segment, key in zip(tail, new[len(new_head):]):
+        expr = _with_key(segment, key, expr)
+    return expr
+
+
+def _mapped_cut(segments: List[Segment], new: Sequence[str]) -> int:
+    """How many leading segments the mapping replaced (the rest is carried over unchanged)."""
+    keys = [s.key for s in segments]
+    for cut in range(len(keys), 0, -1):
+        if ".".join(keys[:cut]) in KEY_MAP or ".".join(keys[:cut]) in TODO_KEYS:
+            return cut
+    return len(keys)
+
+
+# -- the rule -----------------------------------------------------------------------------------
+def _dict_items(value) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+    """(key, value) pairs of a `dict(k=v)` or `{'k': v}` literal with plain keys, else None."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        if any(a.keyword is None for a in value.args):
+            return None
+        return [(a.keyword.value, a.value) for a in value.args]
+    if isinstance(value, cst.Dict):
+        items = []
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement) or string_key(element.key) is None:
+                return None
+            items.append((string_key(element.key), element.value))
+        return items
+    return None
+
+
+def _is_hook(path: Sequence[str]) -> bool:
+    """A whole 1.x default hook: a dict without `type` must not replace it, only set its fields."""
+    return len(path) == 2 and path[0] == "default_hooks"
+
+
+def _is_none(node) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _simple(node) -> bool:
+    """Cheap to evaluate twice, no side effects."""
+    return isinstance(node, (cst.Name, cst.Attribute, cst.BaseNumber, cst.SimpleString))
+
+
+class ConfigAccess(Rule):
+    id = RULE_ID
+    title = "scripts: 0.x config keys read or set on a loaded config -> the 1.x keys"
+    kind = CODE
+    guide = "配置文件的通用改变; 从 MMClassification 0.x 迁移 / 配置文件"
+    triggers = ("cfg", "config", "Config")
+    before = """\
+cfg = Config.fromfile(args.config)
+cfg.runner.max_epochs = args.epochs
+cfg.data.samples_per_gpu = args.batch_size
+cfg.optimizer.lr = args.lr
+cfg.resume_from = args.resume_from
+"""
+    after = """\
+cfg = Config.fromfile(args.config)
+cfg.train_cfg.max_epochs = args.epochs
+cfg.train_dataloader.batch_size = cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = args.batch_size
+cfg.optim_wrapper.optimizer.lr = args.lr
+cfg.load_from = args.resume_from
+cfg.resume = True
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        names = ConfigNames(module, ctx.import_map(module))
+        transformer = _Transformer(names)
+        new = module.visit(transformer)
+        if transformer.count:
+            ctx.record(RULE_ID, transformer.count)
+        return new
+
+
+SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+class _Transformer(TodoTransformer):
+    rule_id = RULE_ID
+
+    def __init__(self, names: ConfigNames) -> None:
+        super().__init__()
+        self.names = names
+        self.scopes: List[cst.CSTNode] = []
+        self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
+        self.targets = set()  # targets of augmented assignments, left to leave_SimpleStatementLine
+        self.count = 0
+
+    # scopes
+    def on_visit(self, node) -> bool:
+        if isinstance(node, SCOPES):
+            self.scopes.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, SCOPES):
+            self.scopes.pop()
+        if original_node in self.replace:
+            return self.replace.pop(original_node)
+        return result
+
+    def _root(self, node) -> bool:
+        return self.names.is_config(node, self.scopes[-1])
+
+    def chain(self, node):
+        found = parse_chain(node, self._root)
+        return found if found is not None and found[1] else None
+
+    # reads (and the renaming of every other access)
+    def _read(self, node) -> bool:
+        if node in self.targets:
+            return False  # an augmented assignment's target: planned with its statement
+        found = self.chain(node)
+        if found is None:
+            return True
+        root, segments = found
+        plan = plan_for([s.key for s in segments])
+        if plan is None:
+            return True
+        keys = [s.key for s in segments]
+        if plan.todo is not None or keys[0] in EXTRA_SETS:
+            self.todo(_message(plan, keys))
+            return False
+        new = plan.paths[0]
+        if keys[-1] == "data_prefix" and keys[0] == "data":
+            new = [*new[:-1], "data_root"]
+            self.todo(DATA_PREFIX_NOTE)
+        self.replace[node] = rebuild(root, segments, new)
+        self.count += 1
+        return False
+
+    def visit_Attribute(self, node):
+        return self._read(node)
+
+    def visit_Subscript(self, node):
+        return self._read(node)
+
+    def visit_Call(self, node):
+        handled = self._call(node)
+        return False if handled else self._read(node)
+
+    def _call(self, node: cst.Call) -> bool:
+        """hasattr/getattr/setattr(cfg..., 'k'), cfg....pop('k'), cfg....setdefault('k')."""
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in ("hasattr", "getattr", "setattr"):
+            if len(node.args) >= 2 and self.names.imap.qualified(func) is None:
+                return self._keyed(node, node.args[0].value, 1, first_only=func.value != "setattr")
+        if isinstance(func, cst.Attribute) and func.attr.value in ("pop", "setdefault") and node.args:
+            return self._keyed(node, func.value, 0, first_only=False, method=True)
+        return False
+
+    def _keyed(self, node: cst.Call, target, index: int, first_only: bool, method: bool = False) -> bool:
+        key = string_key(node.args[index].value)
+        if key is None:
+            return False
+        if self._root(target):
+            root, segments = target, []
+        else:
+            found = parse_chain(target, self._root)
+            if found is None:
+                return False
+            root, segments = found
+        keys = [*[s.key for s in segments], key]
+        plan = plan_for(keys)
+        if plan is None:
+            return False
+        if plan.todo is not None or keys[0] in EXTRA_SETS or (len(plan.paths) > 1 and not first_only):
+            self.todo(_message(plan, keys))
+            return True
+        new = plan.paths[0]
+        parent = rebuild(root, segments, new[:-1]) if len(new) > 1 else root
+        args = list(node.args)
+        args[index] = args[index].with_changes(value=_string(new[-1], args[index].value))
+        if method:
+            self.replace[node] = node.with_changes(func=node.func.with_changes(value=parent), args=args)
+        else:
+            args[0] = args[0].with_changes(value=parent)
+            self.replace[node] = node.with_changes(args=args)
+        self.count += 1
+        return True
+
+    def visit_Comparison(self, node: cst.Comparison):
+        """`'key' in cfg...` / `not in`."""
+        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)):
+            return True
+        key = string_key(node.left)
+        target = node.comparisons[0].comparator
+        if key is None or not (self._root(target) or self.chain(target)):
+            return True
+        root, segments = (target, []) if self._root(target) else self.chain(target)
+        keys = [*[s.key for s in segments], key]
+        plan = plan_for(keys)
+        if plan is None:
+            return True
+        if plan.todo is not None or keys[0] in EXTRA_SETS:
+            self.todo(_message(plan, keys))
+            return False
+        new = plan.paths[0]
+        parent = rebuild(root, segments, new[:-1]) if len(new) > 1 else root
+        comparison = node.comparisons[0].with_changes(comparator=parent)
+        self.replace[node] = node.with_changes(left=_string(new[-1], node.left), comparisons=[comparison])
+        self.count += 1
+        return False
+
+    # assignments: the target is planned here, the value is renamed like any read
+    def visit_AssignTarget(self, node: cst.AssignTarget):
+        return self.chain(node.target) is None
+
+    def visit_AugAssign(self, node: cst.AugAssign):
+        if self.chain(node.target) is not None:
+            self.targets.add(node.target)
+        return True
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if len(updated.body) != 1:
+            return updated
+        small = updated.body[0]
+        if isinstance(small, cst.Assign):
+            return self._assign(original, updated, small)
+        if isinstance(small, cst.AugAssign):
+            return self._aug_assign(original, updated, small)
+        return updated
+
+    def _assign(self, original, updated, small: cst.Assign):
+        chains = [self.chain(t.target) for t in small.targets]
+        if not any(chains):
+            return updated
+        if len(small.targets) != 1:
+            return self._rename_targets(updated, small, chains)
+        root, segments = chains[0]
+        keys = [s.key for s in segments]
+        plan = plan_for(keys)
+        if plan is None:
+            return updated
+        value = small.value
+        if plan.todo is not None:
+            return self._split_or_todo(updated, small, root, segments, plan.todo)
+        if keys[0] in EXTRA_SETS and len(keys) == 1:
+            return self._resume(updated, small, root, plan)
+        if keys[-1] == "data_prefix" and keys[0] == "data":
+            return self._data_prefix(updated, small, root, segments, plan)
+        items = _dict_items(value)
+        if items is not None and "type" not in dict(items) and _is_hook(plan.paths[0]):
+            split = self._split(updated, small, root, segments, items)
+            if split is not None:
+                return split
+        if len(plan.paths) > 1 and _simple(value):  # one line per key reads better than a chain
+            return self._statements(updated, [([rebuild(root, segments, p)], value) for p in plan.paths])
+        targets = [cst.AssignTarget(rebuild(root, segments, p)) for p in plan.paths]
+        self.count += 1
+        return updated.with_changes(body=[small.with_changes(targets=targets)])
+
+    def _rename_targets(self, updated, small, chains):
+        """`a = cfg.x = v`: each config target renamed (several 1.x keys all assigned)."""
+        targets = []
+        for target, found in zip(small.targets, chains):
+            plan = plan_for([s.key for s in found[1]]) if found else None
+            if plan is None:
+                targets.append(target)
+            elif plan.todo is not None or found[1][0].key in EXTRA_SETS:
+                self.todo(_message(plan, [s.key for s in found[1]]))
+                return updated
+            else:
+                targets += [cst.AssignTarget(rebuild(found[0], found[1], p)) for p in plan.paths]
+        self.count += 1
+        return updated.with_changes(body=[small.with_changes(targets=targets)])
+
+    def _statements(self, updated, assignments) -> cst.FlattenSentinel:
+        """One statement per (targets, value); the first keeps the comments above the old one."""
+        lines = []
+        for targets, value in assignments:
+            small = cst.Assign(targets=[cst.AssignTarget(t) for t in targets], value=value)
+            lines.append(cst.SimpleStatementLine(body=[small]))
+        lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated.trailing_whitespace)
+        self.count += 1
+        return cst.FlattenSentinel(lines)
+
+    def _split(self, updated, small, root, segments, items):
+        """`cfg.evaluation.metric_options = {'topk': k}` -> one assignment per mapped key."""
+        keys = [s.key for s in segments]
+        assignments = []
+        for key, value in items:
+            plan = plan_for([*keys, key])
+            if plan is None or plan.todo is not None or key == "data_prefix":
+                return None
+            extended = [*segments, Segment(key, "attr" if segments[-1].kind == "attr" else "sub",
+                                           _key_node(segments[-1], key))]
+            assignments.append(([rebuild(root, extended, p) for p in plan.paths], value))
+        return self._statements(updated, assignments) if assignments else None
+
+    def _split_or_todo(self, updated, small, root, segments, message):
+        items = _dict_items(small.value)
+        split = self._split(updated, small, root, segments, items) if items else None
+        if split is not None:
+            return split
+        keys = [s.key for s in segments]
+        if keys[0] == "lr_config" and len(keys) == 2 and keys[1] in LR_FIELDS:
+            message = _lr_hint(keys, _code(root), small.value)
+        self.todo(message)
+        return updated
+
+    def _resume(self, updated, small, root, plan):
+        """`cfg.resume_from = x` -> `cfg.load_from = x` and `cfg.resume = True`."""
+        like = self.chain(small.targets[0].target)[1][0]
+        if _is_none(small.value):  # no resuming; load_from keeps what it had
+            return self._statements(updated, [([_with_key(like, "resume", root)], cst.Name("False"))])
+        assignments = [([rebuild(root, [like], p) for p in plan.paths], small.value)]
+        for key, value in EXTRA_SETS[like.key]:
+            assignments.append(([_with_key(like, key, root)], cst.parse_expression(repr(value))))
+        return self._statements(updated, assignments)
+
+    def _data_prefix(self, updated, small, root, segments, plan):
+        """0.x data_prefix was the data folder; 1.2 joins data_prefix to data_root."""
+        roots = [rebuild(root, segments, [*p[:-1], "data_root"]) for p in plan.paths]
+        prefixes = [rebuild(root, segments, p) for p in plan.paths]
+        self.todo(DATA_PREFIX_NOTE)
+        return self._statements(updated, [(roots, small.value), (prefixes, cst.SimpleString("''"))])
+
+    def _aug_assign(self, original, updated, small: cst.AugAssign):
+        found = self.chain(small.target)
+        plan = plan_for([s.key for s in found[1]]) if found else None
+        if plan is None:
+            return updated
+        keys = [s.key for s in found[1]]
+        if plan.todo is not None or keys[0] in EXTRA_SETS or (len(plan.paths) > 1 and not _simple(small.value)):
+            self.todo(_message(plan, keys))
+            return updated
+        lines = [updated.with_changes(body=[small.with_changes(target=rebuild(found[0], found[1], p))])
+                 for p in plan.paths]
+        lines = [lines[0], *(line.with_changes(leading_lines=[]) for line in lines[1:])]
+        self.count += 1
+        return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
+
+
+def _key_node(like: Segment, key: str) -> cst.BaseExpression:
+    """A node of the same form as `like` reading `key` (its value is replaced when rebuilt)."""
+    placeholder = cst.Name("_")
+    if like.kind == "attr":
+        return cst.Attribute(value=placeholder, attr=cst.Name(key))
+    return cst.Subscript(value=placeholder, slice=[cst.SubscriptElement(cst.Index(_string(key, _first_string(like.node))))])

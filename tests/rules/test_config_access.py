@@ -1,0 +1,353 @@
+"""MMC701: 0.x config keys read or set by scripts. No-op cases first, then before/after cases.
+
+Expected outputs follow the migration guide and the 1.2 sources: `runner` -> `train_cfg`,
+`optimizer` -> `optim_wrapper.optimizer`, `data.samples_per_gpu` -> every dataloader's
+`batch_size`, `log_config.interval` -> `default_hooks.logger.interval`, `resume_from` ->
+`load_from` + `resume=True`, and CustomDataset/CIFAR in 1.2 joining `data_prefix` to `data_root`.
+"""
+import pytest
+
+from tests.util import check_noop, check_transformed
+
+RULE = "MMC701"
+TODO = "# TODO(mmcodemod): MMC701 "
+
+
+@pytest.mark.parametrize("source", [
+    # a `data` attribute of an object that is not a config
+    """\
+    import mmcv
+
+    class Loader:
+        def reset(self):
+            self.data.train = []
+            self.data.samples_per_gpu = 4
+    """,
+    # the runner of mmcv 1.x has max_epochs too; it is not a config
+    """\
+    from mmcv.runner import build_runner
+    runner = build_runner(cfg_runner)
+    runner.max_epochs = 12
+    print(runner.optimizer.lr)
+    """,
+    # a dict config of another library, with the same key names
+    """\
+    import yaml
+    with open('train.yaml') as f:
+        cfg = yaml.safe_load(f)
+    cfg['data']['train'] = 'x'
+    interval = cfg.get('evaluation', {}).get('interval', 1)
+    cfg['runner']['max_epochs'] = 3
+    """,
+    # a parameter named cfg, in a file that uses no OpenMMLab package
+    """\
+    def train(cfg):
+        cfg.runner.max_epochs = 3
+        return cfg.data.samples_per_gpu
+    """,
+    # 1.x-valid keys of a loaded config stay as they are
+    """\
+    from mmengine.config import Config
+    cfg = Config.fromfile('configs/resnet.py')
+    cfg.model.head.num_classes = 5
+    cfg.work_dir = './work_dirs/x'
+    cfg.load_from = 'ckpt.pth'
+    cfg.train_cfg.max_epochs = 10
+    cfg.train_dataloader.batch_size = 8
+    print(cfg.get('default_hooks', {}).get('logger'), 'data' in cfg.model)
+    """,
+    # `cfg` rebound to something that is not a config
+    """\
+    from mmcv import Config
+    cfg = Config.fromfile('a.py')
+    cfg = load_yaml('b.yaml')
+    cfg.runner.max_epochs = 3
+    """,
+    # a loop variable named cfg
+    """\
+    import mmcv
+    for cfg in experiment_dicts:
+        cfg.data.samples_per_gpu = 2
+    """,
+    # `.cfg` of objects that are not models, and `model.cfg` outside OpenMMLab code
+    """\
+    import mmcv
+    trainer.cfg.data.train = None
+    """,
+    """\
+    model = load()
+    print(model.cfg.data.test.pipeline)
+    """,
+    # key names in strings and comments only
+    """\
+    from mmcv import Config
+    cfg = Config.fromfile(path)  # cfg.runner.max_epochs is set in the file
+    print('set cfg.data.samples_per_gpu')
+    """,
+])
+def test_noop(source):
+    check_noop(RULE, source)
+
+
+# -- where configs come from ---------------------------------------------------------------------
+@pytest.mark.parametrize("load", [
+    "import mmcv\ncfg = mmcv.Config.fromfile(args.config)",
+    "from mmcv import Config\ncfg = Config.fromfile(args.config)",
+    "from mmengine.config import Config\ncfg = Config.fromfile(args.config)",
+    "from mmengine import Config as C\ncfg = C.fromfile(args.config)",
+    "import mmcv\ncfg = mmcv.Config(dict(runner=dict(max_epochs=1)))",
+    "import copy\nfrom mmcv import Config\nbase = Config.fromfile(p)\ncfg = copy.deepcopy(base)",
+    "from mmcv import Config\nbase = Config.fromfile(p)\ncfg = base.copy()",
+    "from mmcv import Config\ncfg = Config.fromfile(p)\ncfg = update_cfg(cfg, args)",
+])
+def test_config_sources(load):
+    check_transformed(RULE, f"""\
+{load}
+cfg.runner.max_epochs = 3
+""", f"""\
+{load}
+cfg.train_cfg.max_epochs = 3
+""")
+
+
+def test_parameter_named_cfg_in_openmmlab_code():
+    check_transformed(RULE, """\
+    from mmcv import Config
+
+
+    def update(cfg, args):
+        cfg.optimizer.lr = args.lr
+        return cfg
+
+
+    def show(config):
+        print(config.log_config.interval)
+    """, """\
+    from mmcv import Config
+
+
+    def update(cfg, args):
+        cfg.optim_wrapper.optimizer.lr = args.lr
+        return cfg
+
+
+    def show(config):
+        print(config.default_hooks.logger.interval)
+    """)
+
+
+def test_model_cfg_self_cfg_and_closures():
+    check_transformed(RULE, """\
+    from mmpretrain.apis import init_model
+
+    pipeline = init_model('c.py', 'w.pth').cfg.data.test.pipeline
+    model = init_model('c.py', 'w.pth')
+    size = model.cfg.data.samples_per_gpu
+
+
+    class Trainer:
+        def __init__(self, cfg):
+            self.cfg = cfg
+            self.cfg.checkpoint_config.interval = 2
+
+
+    def main():
+        from mmengine.config import Config
+        cfg = Config.fromfile('c.py')
+
+        def epochs():
+            return cfg.runner.max_epochs
+        return epochs
+    """, """\
+    from mmpretrain.apis import init_model
+
+    pipeline = init_model('c.py', 'w.pth').cfg.test_dataloader.dataset.pipeline
+    model = init_model('c.py', 'w.pth')
+    size = model.cfg.train_dataloader.batch_size
+
+
+    class Trainer:
+        def __init__(self, cfg):
+            self.cfg = cfg
+            self.cfg.default_hooks.checkpoint.interval = 2
+
+
+    def main():
+        from mmengine.config import Config
+        cfg = Config.fromfile('c.py')
+
+        def epochs():
+            return cfg.train_cfg.max_epochs
+        return epochs
+    """)
+
+
+# -- access forms --------------------------------------------------------------------------------
+HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
+
+
+@pytest.mark.parametrize("before, after", [
+    # attribute chains
+    ("cfg.runner.max_iters = 1000", "cfg.train_cfg.max_iters = 1000"),
+    ("cfg.optimizer.lr = 0.01", "cfg.optim_wrapper.optimizer.lr = 0.01"),
+    ("cfg.optimizer.paramwise_cfg = None", "cfg.optim_wrapper.paramwise_cfg = None"),
+    ("cfg.optimizer_config.grad_clip = dict(max_norm=5)", "cfg.optim_wrapper.clip_grad = dict(max_norm=5)"),
+    ("cfg.evaluation.interval = 2", "cfg.train_cfg.val_interval = 2"),
+    ("cfg.evaluation.save_best = 'auto'", "cfg.default_hooks.checkpoint.save_best = 'auto'"),
+    ("cfg.log_config.interval = 10", "cfg.default_hooks.logger.interval = 10"),
+    ("cfg.checkpoint_config.interval = 1", "cfg.default_hooks.checkpoint.interval = 1"),
+    ("cfg.checkpoint_config.max_keep_ckpts = 3", "cfg.default_hooks.checkpoint.max_keep_ckpts = 3"),
+    ("init_dist('pytorch', **cfg.dist_params)", "init_dist('pytorch', **cfg.env_cfg.dist_cfg)"),
+    ("cfg.data.train.pipeline[0] = step", "cfg.train_dataloader.dataset.pipeline[0] = step"),
+    ("cfg.data.train.dataset.ann_file = a", "cfg.train_dataloader.dataset.dataset.ann_file = a"),
+    ("build(cfg.data.val)", "build(cfg.val_dataloader.dataset)"),
+    ("cfg.data.test.ann_file = 'meta/test.txt'", "cfg.test_dataloader.dataset.ann_file = 'meta/test.txt'"),
+    ("cfg.data.val.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
+    ("cfg.data.train.pipeline.append(step)", "cfg.train_dataloader.dataset.pipeline.append(step)"),
+    # reads of a key that now has several 1.x keys read the training one
+    ("n = cfg.data.workers_per_gpu", "n = cfg.train_dataloader.num_workers"),
+    # subscripts keep their quotes, mixed forms keep their forms
+    ("cfg['data']['train']['pipeline'] = p", "cfg['train_dataloader']['dataset']['pipeline'] = p"),
+    ('cfg["optimizer"]["lr"] = 0.1', 'cfg["optim_wrapper"]["optimizer"]["lr"] = 0.1'),
+    ("cfg.data['train'].type = 'ImageNet'", "cfg.train_dataloader['dataset'].type = 'ImageNet'"),
+    # get, with and without defaults
+    ("e = cfg.runner.get('max_epochs', 10)", "e = cfg.train_cfg.get('max_epochs', 10)"),
+    ("e = cfg.get('runner', {}).get('max_epochs')", "e = cfg.get('train_cfg', {}).get('max_epochs')"),
+    ("lr = cfg.get('optimizer').get('lr', 0.1)", "lr = cfg.get('optim_wrapper', {}).get('optimizer').get('lr', 0.1)"),
+    ("if cfg.get('cudnn_benchmark', False): pass",
+     "if cfg.get('env_cfg', {}).get('cudnn_benchmark', False): pass"),
+    ("d = cfg.get('dist_params', {})", "d = cfg.get('env_cfg', {}).get('dist_cfg', {})"),
+    # pop, setdefault, hasattr, getattr, setattr, in, del
+    ("cfg.optimizer.pop('paramwise_cfg', None)", "cfg.optim_wrapper.pop('paramwise_cfg', None)"),
+    ("cfg.log_config.setdefault('interval', 10)", "cfg.default_hooks.logger.setdefault('interval', 10)"),
+    ("cfg.runner.pop('max_epochs')", "cfg.train_cfg.pop('max_epochs')"),
+    ("ok = hasattr(cfg.runner, 'max_epochs')", "ok = hasattr(cfg.train_cfg, 'max_epochs')"),
+    ("e = getattr(cfg.runner, 'max_epochs', 1)", "e = getattr(cfg.train_cfg, 'max_epochs', 1)"),
+    ("setattr(cfg.optimizer, 'lr', 0.5)", "setattr(cfg.optim_wrapper.optimizer, 'lr', 0.5)"),
+    ("ok = 'save_best' in cfg.evaluation", "ok = 'save_best' in cfg.default_hooks.checkpoint"),
+    ("ok = 'lr' not in cfg['optimizer']", "ok = 'lr' not in cfg['optim_wrapper']['optimizer']"),
+    ("ok = 'dist_params' in cfg", "ok = 'dist_cfg' in cfg.env_cfg"),
+    ("del cfg.optimizer_config.grad_clip", "del cfg.optim_wrapper.clip_grad"),
+    # augmented assignments
+    ("cfg.optimizer.lr *= 2", "cfg.optim_wrapper.optimizer.lr *= 2"),
+    ("cfg.runner.max_epochs += extra", "cfg.train_cfg.max_epochs += extra"),
+    # the value is migrated too
+    ("cfg.evaluation.interval = max(cfg.evaluation.get('interval', 1), 5)",
+     "cfg.train_cfg.val_interval = max(cfg.train_cfg.get('val_interval', 1), 5)"),
+    # a whole mapped key with a new type is replaced whole
+    ("cfg.optimizer = dict(type='AdamW', lr=1e-3)", "cfg.optim_wrapper.optimizer = dict(type='AdamW', lr=1e-3)"),
+])
+def test_access_forms(before, after):
+    check_transformed(RULE, HEAD + before + "\n", HEAD + after + "\n")
+
+
+def test_batch_size_goes_to_every_dataloader():
+    check_transformed(RULE, HEAD + """\
+if args.batch_size:
+    cfg.data.samples_per_gpu = args.batch_size  # per GPU
+cfg.data.workers_per_gpu = 2
+cfg['data']['imgs_per_gpu'] = int(args.bs)
+cfg.data.samples_per_gpu //= 2
+""", HEAD + """\
+if args.batch_size:
+    cfg.train_dataloader.batch_size = args.batch_size
+    cfg.val_dataloader.batch_size = args.batch_size
+    cfg.test_dataloader.batch_size = args.batch_size  # per GPU
+cfg.train_dataloader.num_workers = 2
+cfg.val_dataloader.num_workers = 2
+cfg.test_dataloader.num_workers = 2
+cfg['train_dataloader']['batch_size'] = cfg['val_dataloader']['batch_size'] = cfg['test_dataloader']['batch_size'] = int(args.bs)
+cfg.train_dataloader.batch_size //= 2
+cfg.val_dataloader.batch_size //= 2
+cfg.test_dataloader.batch_size //= 2
+""")
+
+
+def test_dict_values_are_split_per_key():
+    check_transformed(RULE, HEAD + """\
+# report top-1 and top-5
+cfg.evaluation.metric_options = {'topk': (1, 5)}
+cfg.evaluation = dict(interval=2, save_best='auto')
+cfg.checkpoint_config = dict(interval=1, max_keep_ckpts=3)
+cfg.data = dict(samples_per_gpu=8, workers_per_gpu=1)
+""", HEAD + """\
+# report top-1 and top-5
+cfg.val_evaluator.topk = (1, 5)
+cfg.train_cfg.val_interval = 2
+cfg.default_hooks.checkpoint.save_best = 'auto'
+cfg.default_hooks.checkpoint.interval = 1
+cfg.default_hooks.checkpoint.max_keep_ckpts = 3
+cfg.train_dataloader.batch_size = cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
+cfg.train_dataloader.num_workers = cfg.val_dataloader.num_workers = cfg.test_dataloader.num_workers = 1
+""")
+
+
+def test_resume_from():
+    check_transformed(RULE, HEAD + """\
+if args.resume_from is not None:
+    cfg.resume_from = args.resume_from
+if args.no_resume:
+    cfg['resume_from'] = None
+print(cfg.resume_from)
+""", HEAD + """\
+if args.resume_from is not None:
+    cfg.load_from = args.resume_from
+    cfg.resume = True
+if args.no_resume:
+    cfg['resume'] = False
+""" + TODO + """`resume_from` was removed: 1.x resumes from load_from when resume=True
+print(cfg.resume_from)
+""")
+
+
+def test_data_prefix_becomes_data_root():
+    note = ("0.x data_prefix (the data folder) is data_root in 1.2, where data_prefix and ann_file are "
+            "relative to data_root: check ann_file; VOC and CUB keep their default data_prefix")
+    check_transformed(RULE, HEAD + """\
+cfg.data.train.data_prefix = osp.join(root, 'train')
+print(cfg.data.val.data_prefix)
+""", HEAD + TODO + note + """
+cfg.train_dataloader.dataset.data_root = osp.join(root, 'train')
+cfg.train_dataloader.dataset.data_prefix = ''
+""" + TODO + note + """
+print(cfg.val_dataloader.dataset.data_root)
+""")
+
+
+@pytest.mark.parametrize("line, message", [
+    ("cfg.gpu_ids = range(1)", "`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher"),
+    ("cfg.device = 'cuda'", "`device` was removed; MMEngine picks the device itself"),
+    ("if len(cfg.workflow) == 2: pass",
+     "`workflow` was removed; validation runs every `train_cfg.val_interval`"),
+    ("cfg.optimizer_config.pop('type')",
+     "the optimizer hook is now `optim_wrapper.type` ('OptimWrapper' or 'AmpOptimWrapper')"),
+    ("cfg.lr_config.step = [30, 60]",
+     "lr_config is the list param_scheduler in 1.x; write: for s in cfg.param_scheduler: "
+     "if s['type'] == 'MultiStepLR': s['milestones'] = [30, 60]"),
+    ("cfg.lr_config.min_lr = 1e-5",
+     "lr_config is the list param_scheduler in 1.x; write: for s in cfg.param_scheduler: "
+     "if s['type'] in ('CosineAnnealingLR', 'PolyLR'): s['eta_min'] = 1e-5"),
+    ("print(cfg.lr_config.warmup_iters)",
+     "lr_config.warmup_iters is `end` of the LinearLR entry of the list param_scheduler now"),
+    ("cfg.lr_config = dict(policy='step', step=[8])",
+     "the LR schedule is now a list `param_scheduler = [...]` of schedulers "
+     "(e.g. dict(type='MultiStepLR', milestones=[...])); set its fields there"),
+    ("evaluation = cfg.get('evaluation', {})",
+     "`evaluation` was split: metrics -> val_evaluator / test_evaluator, interval -> "
+     "train_cfg.val_interval, save_best -> default_hooks.checkpoint.save_best"),
+    ("cfg.evaluation.metric = 'accuracy'",
+     "`evaluation` was split: metrics -> val_evaluator / test_evaluator, interval -> "
+     "train_cfg.val_interval, save_best -> default_hooks.checkpoint.save_best"),
+    ("for split in ('train', 'val'): cfg.data[split].pipeline = p",
+     "`data` was split into train_dataloader / val_dataloader / test_dataloader "
+     "(batch_size, num_workers, dataset=...)"),
+    ("cfg.data.samples_per_gpu *= f(x)",
+     "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
+     "test_dataloader.batch_size in 1.x: change each of them"),
+    ("cfg.data.pop('samples_per_gpu')",
+     "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
+     "test_dataloader.batch_size in 1.x: change each of them"),
+])
+def test_todo_for_keys_without_a_1x_key(line, message):
+    """The statement stays as it was (never deleted), with a TODO that says what to write."""
+    check_transformed(RULE, HEAD + line + "\n", HEAD + TODO + message + "\n" + line + "\n")
