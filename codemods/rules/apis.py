@@ -217,11 +217,11 @@ class InferenceModel(Rule):
 _TRAIN_MOVED = {
     "model": "the Runner builds the model from cfg.model",
     "dataset": "the dataloaders come from cfg.train_dataloader (and val_dataloader)",
-    "distributed": "distributed -> cfg.launcher",
-    "validate": "validate -> cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation)",
-    "timestamp": "timestamp -> the Runner names its log folder by time itself",
-    "device": "device -> the Runner puts the model on the available device",
-    "meta": "meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints",
+    "distributed": "cfg.launcher",
+    "validate": "cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation)",
+    "timestamp": "the Runner names its log folder by time itself",
+    "device": "the Runner puts the model on the available device",
+    "meta": "the Runner logs env info, seed and config and saves dataset_meta in checkpoints",
 }
 _TRAIN_ARGS = ["model", "dataset", "cfg", "distributed", "validate", "timestamp", "device", "meta"]
 _TEST_TODO = ("runner.test() builds the model and cfg.test_dataloader from the config and loads "
@@ -259,8 +259,12 @@ class _RunnerRewriter(TodoTransformer):
         if cfg is None or targets is not None:
             self.todo("train_model was removed in MMPretrain 1.x: use runner = Runner.from_cfg(cfg); runner.train()")
             return line
-        passed = [k for i, k in enumerate(_TRAIN_ARGS) if _calls.argument(call, i, k) is not None]
-        moved = [_TRAIN_MOVED[k] for k in passed if k in _TRAIN_MOVED]
+        moved = []
+        for i, key in enumerate(_TRAIN_ARGS):
+            value = _calls.argument(call, i, key)
+            if value is not None and key in _TRAIN_MOVED:
+                # name the value, so that nothing the call said is lost
+                moved.append(f"{key}={_calls.code_of(value)} -> {_TRAIN_MOVED[key]}")
         self.todo("train_model(...) arguments now come from the config: " + "; ".join(moved))
         return self._replace(line, call, cfg, f"{self.runner}.train()")
 

@@ -247,8 +247,8 @@ RUNNER = "MMC202"
 
 TRAIN_TODO = (
     "# TODO(mmcodemod): MMC202 train_model(...) arguments now come from the config: "
-    "the Runner builds the model from cfg.model; "
-    "the dataloaders come from cfg.train_dataloader (and val_dataloader)"
+    "model=model -> the Runner builds the model from cfg.model; "
+    "dataset={} -> the dataloaders come from cfg.train_dataloader (and val_dataloader)"
 )
 
 
@@ -298,7 +298,7 @@ def test_train_model_in_main():
     def main():
         cfg = Config.fromfile(path)
         # go
-        """ + TRAIN_TODO + """; distributed -> cfg.launcher; validate -> cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation); timestamp -> the Runner names its log folder by time itself; device -> the Runner puts the model on the available device; meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints
+        """ + TRAIN_TODO.format("datasets") + """; distributed=distributed -> cfg.launcher; validate=(not args.no_validate) -> cfg.val_dataloader, val_cfg and val_evaluator (set them to None to skip validation); timestamp=timestamp -> the Runner names its log folder by time itself; device=cfg.device -> the Runner puts the model on the available device; meta=meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints
         runner = Runner.from_cfg(cfg)
         runner.train()
     """)
@@ -317,10 +317,10 @@ def test_train_model_module_forms_and_name_clash():
     from mmengine.runner import Runner
 
     runner = 'slurm'
-    """ + TRAIN_TODO + """
+    """ + TRAIN_TODO.format("data") + """
     runner_2 = Runner.from_cfg(config)
     runner_2.train()
-    """ + TRAIN_TODO + """
+    """ + TRAIN_TODO.format("data") + """
     runner_2 = Runner.from_cfg(config)
     runner_2.train()
     """)
