@@ -232,7 +232,7 @@ class ConfigNames:
     def is_config(self, node: cst.BaseExpression, scope) -> bool:
         if isinstance(node, cst.Name):
             return self.is_config_name(node.value, scope)
-        if isinstance(node, cst.Attribute) and node.attr.value == "cfg":
+        if isinstance(node, cst.Attribute) and node.attr.value in ("cfg", "_config"):
             return self.openmmlab and self._is_model(node.value, scope)
         return False
 
@@ -435,6 +435,10 @@ def _dict_items(value) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
     return None
 
 
+def _is_data_prefix(keys: Sequence[str]) -> bool:
+    return keys[0] == "data" and keys[-1] == "data_prefix"
+
+
 def _is_hook(path: Sequence[str]) -> bool:
     """A whole 1.x default hook: a dict without `type` must not replace it, only set its fields."""
     return len(path) == 2 and path[0] == "default_hooks"
@@ -531,7 +535,7 @@ class _Transformer(TodoTransformer):
             self.todo(_message(plan, keys))
             return False
         new = plan.paths[0]
-        if keys[-1] == "data_prefix" and keys[0] == "data":
+        if _is_data_prefix(keys):
             new = [*new[:-1], "data_root"]
             self.todo(DATA_PREFIX_NOTE)
         self.replace[node] = rebuild(root, segments, new)
@@ -621,8 +625,8 @@ class _Transformer(TodoTransformer):
         return True
 
     def leave_SimpleStatementLine(self, original, updated):
-        if len(updated.body) != 1:
-            return updated
+        if len(updated.body) != 1:  # `a = 1; cfg.x = 2`: only what can be renamed in place
+            return updated.with_changes(body=[self._in_place(small) for small in updated.body])
         small = updated.body[0]
         if isinstance(small, cst.Assign):
             return self._assign(original, updated, small)
@@ -630,12 +634,40 @@ class _Transformer(TodoTransformer):
             return self._aug_assign(original, updated, small)
         return updated
 
+    def _in_place(self, small):
+        """An assignment with its config targets renamed, or as it was plus a TODO."""
+        if not isinstance(small, (cst.Assign, cst.AugAssign)):
+            return small
+        targets = small.targets if isinstance(small, cst.Assign) else [small]
+        new_targets = []
+        for target in targets:
+            found = self.chain(target.target)
+            keys = [s.key for s in found[1]] if found else []
+            plan = plan_for(keys) if found else None
+            if plan is None:
+                new_targets.append(target)
+                continue
+            many = len(plan.paths) > 1 and isinstance(small, cst.AugAssign)
+            if plan.todo is not None or keys[0] in EXTRA_SETS or many:
+                self.todo(_message(plan, keys))
+                return small
+            if _is_data_prefix(keys):
+                self.todo(DATA_PREFIX_NOTE + "; put this assignment on a line of its own and run again")
+                return small
+            new_targets += [cst.AssignTarget(rebuild(found[0], found[1], p)) for p in plan.paths]
+        if new_targets == list(targets):
+            return small
+        self.count += 1
+        if isinstance(small, cst.AugAssign):
+            return small.with_changes(target=new_targets[0].target)
+        return small.with_changes(targets=new_targets)
+
     def _assign(self, original, updated, small: cst.Assign):
         chains = [self.chain(t.target) for t in small.targets]
         if not any(chains):
             return updated
-        if len(small.targets) != 1:
-            return self._rename_targets(updated, small, chains)
+        if len(small.targets) != 1:  # `a = cfg.x = v`
+            return updated.with_changes(body=[self._in_place(small)])
         root, segments = chains[0]
         keys = [s.key for s in segments]
         plan = plan_for(keys)
@@ -646,7 +678,7 @@ class _Transformer(TodoTransformer):
             return self._split_or_todo(updated, small, root, segments, plan.todo)
         if keys[0] in EXTRA_SETS and len(keys) == 1:
             return self._resume(updated, small, root, plan)
-        if keys[-1] == "data_prefix" and keys[0] == "data":
+        if _is_data_prefix(keys):
             return self._data_prefix(updated, small, root, segments, plan)
         items = _dict_items(value)
         if items is not None and "type" not in dict(items) and _is_hook(plan.paths[0]):
@@ -656,21 +688,6 @@ class _Transformer(TodoTransformer):
         if len(plan.paths) > 1 and _simple(value):  # one line per key reads better than a chain
             return self._statements(updated, [([rebuild(root, segments, p)], value) for p in plan.paths])
         targets = [cst.AssignTarget(rebuild(root, segments, p)) for p in plan.paths]
-        self.count += 1
-        return updated.with_changes(body=[small.with_changes(targets=targets)])
-
-    def _rename_targets(self, updated, small, chains):
-        """`a = cfg.x = v`: each config target renamed (several 1.x keys all assigned)."""
-        targets = []
-        for target, found in zip(small.targets, chains):
-            plan = plan_for([s.key for s in found[1]]) if found else None
-            if plan is None:
-                targets.append(target)
-            elif plan.todo is not None or found[1][0].key in EXTRA_SETS:
-                self.todo(_message(plan, [s.key for s in found[1]]))
-                return updated
-            else:
-                targets += [cst.AssignTarget(rebuild(found[0], found[1], p)) for p in plan.paths]
         self.count += 1
         return updated.with_changes(body=[small.with_changes(targets=targets)])
 

@@ -143,6 +143,7 @@ def test_model_cfg_self_cfg_and_closures():
     pipeline = init_model('c.py', 'w.pth').cfg.data.test.pipeline
     model = init_model('c.py', 'w.pth')
     size = model.cfg.data.samples_per_gpu
+    test_pipeline = model._config.data.test.pipeline
 
 
     class Trainer:
@@ -164,6 +165,7 @@ def test_model_cfg_self_cfg_and_closures():
     pipeline = init_model('c.py', 'w.pth').cfg.test_dataloader.dataset.pipeline
     model = init_model('c.py', 'w.pth')
     size = model.cfg.train_dataloader.batch_size
+    test_pipeline = model._config.test_dataloader.dataset.pipeline
 
 
     class Trainer:
@@ -351,3 +353,16 @@ print(cfg.val_dataloader.dataset.data_root)
 def test_todo_for_keys_without_a_1x_key(line, message):
     """The statement stays as it was (never deleted), with a TODO that says what to write."""
     check_transformed(RULE, HEAD + line + "\n", HEAD + TODO + message + "\n" + line + "\n")
+
+
+def test_several_targets_and_statements_on_one_line():
+    check_transformed(RULE, HEAD + """\
+a = cfg.runner.max_epochs = 3
+cfg.optimizer.lr = 0.1; cfg.data.samples_per_gpu = 4; n = 1
+cfg.log_config.interval += 5; cfg.gpu_ids = [0]
+""", HEAD + """\
+a = cfg.train_cfg.max_epochs = 3
+cfg.optim_wrapper.optimizer.lr = 0.1; cfg.train_dataloader.batch_size = cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 4; n = 1
+""" + TODO + """`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher
+cfg.default_hooks.logger.interval += 5; cfg.gpu_ids = [0]
+""")
