@@ -50,9 +50,10 @@ FOLD_TODO = ("this branch depends on a value known only at run time; MMPretrain 
 
 def uses_data_source(module: cst.Module, path) -> bool:
     """Is this an MMSelfSup 0.x data config (a dataset with `data_source`, here or in a base)?"""
-    if "data_source" in module.code:
-        return True
-    data = ConfigFile(module, path).inherited("data")
+    cfg = ConfigFile(module, path)
+    if isinstance(cfg.local("data"), Unknown):
+        return "data_source=" in module.code
+    data = cfg.merged("data")
     return isinstance(data, dict) and any(_has_source(data.get(s)) for s in SPLITS)
 
 
@@ -458,6 +459,7 @@ class _BaseRefs(cst.CSTTransformer):
 
 
 def _drop_unused(module: cst.Module) -> cst.Module:
+    """Remove 0.x-only variables nothing refers to any more, with the comments about them."""
     for name in OLD_VARIABLES:
         index = next((i for i, s in enumerate(module.body) if assign_target(s) == name), None)
         if index is None:
@@ -465,5 +467,5 @@ def _drop_unused(module: cst.Module) -> cst.Module:
         rest = [s for i, s in enumerate(module.body) if i != index]
         if any(name in _names_in(s) for s in rest):
             continue
-        module = replace_keys(module, [name], [])
+        module = module.with_changes(body=rest)
     return module

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from codemods import data_pipeline as dp
+from codemods.rules.selfsup_pipeline import without_comment
 from codemods.todo import add_todo
 
 
@@ -97,12 +98,14 @@ def _added(method: str, call: cst.Call) -> Optional[List[cst.BaseExpression]]:
 
 
 def _extend_list(node: cst.List, items: List[cst.BaseExpression]) -> cst.List:
+    """`node` with `items` appended, in the comma style of the list (a trailing comma stays)."""
     elements = list(node.elements)
-    if elements and elements[-1].comma is cst.MaybeSentinel.DEFAULT:
-        elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    elements += [cst.Element(item, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                 for item in items]
-    elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    last = elements[-1].comma if elements else cst.MaybeSentinel.DEFAULT
+    commas = [e.comma for e in elements if isinstance(e.comma, cst.Comma)]
+    style = without_comment(commas[0]) if commas else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    elements = [e if isinstance(e.comma, cst.Comma) else e.with_changes(comma=style) for e in elements]
+    elements += [cst.Element(item, comma=style) for item in items]
+    elements[-1] = elements[-1].with_changes(comma=last)
     return node.with_changes(elements=elements)
 
 

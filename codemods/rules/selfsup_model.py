@@ -228,6 +228,12 @@ def convert_model(model, todos: List[str]):
     return model
 
 
+def _migrated(model: dict) -> bool:
+    """A 1.2 model: its head computes a loss (every 1.2 self-supervised head has `loss`)."""
+    head = model.get("head")
+    return (isinstance(head, dict) and "loss" in head) or "target_generator" in model
+
+
 class SelfSupModel(Rule):
     id = RULE_ID
     title = "MMSelfSup model: head losses, momentum 1 - m, 1.2 backbone/neck/head names"
@@ -258,7 +264,7 @@ model = dict(
         cfg = ConfigFile(module, ctx.path)
         local, merged = cfg.local("model"), cfg.merged("model")
         kind = _type(merged)
-        if local is MISSING or kind not in SELFSUP_ALGORITHMS:
+        if local is MISSING or kind not in SELFSUP_ALGORITHMS or _migrated(merged):
             return module
         index = cfg.statements.get("model")
         if kind in UNSUPPORTED:

@@ -248,12 +248,18 @@ def _layout(elements: List[cst.Element], original: cst.List) -> List[cst.Element
     commas = [e.comma for e in original.elements[:-1] if isinstance(e.comma, cst.Comma)]
     style = commas[0] if commas else cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
         indent=True, last_line=cst.SimpleWhitespace(INDENT)))
-    if isinstance(style.whitespace_after, cst.ParenthesizedWhitespace):  # not its comment
-        style = style.with_changes(whitespace_after=style.whitespace_after.with_changes(
-            first_line=cst.TrailingWhitespace(), empty_lines=[]))
+    style = without_comment(style)
     last = original.elements[-1].comma if original.elements else cst.MaybeSentinel.DEFAULT
     out = [e.with_changes(comma=style) for e in elements[:-1]]
     return out + [elements[-1].with_changes(comma=last)]
+
+
+def without_comment(comma: cst.Comma) -> cst.Comma:
+    """The comma's line break without the comment that followed it."""
+    if isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        return comma.with_changes(whitespace_after=comma.whitespace_after.with_changes(
+            first_line=cst.TrailingWhitespace(), empty_lines=[]))
+    return comma
 
 
 def is_selfsup_pipeline(node) -> bool:
