@@ -15,9 +15,10 @@ from typing import List, Optional
 import libcst as cst
 
 from codemods import data_pipeline as dp
-from codemods.config import for_rule
+from codemods.config import MISSING, for_rule
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
+from codemods.rules.imports import without_header_duplicates
 from codemods.todo import add_todo
 
 RULE_ID = "MMC501"
@@ -60,6 +61,10 @@ test_dataloader = val_dataloader
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        # a TODO above the first statement is read back as the file header
+        return without_header_duplicates(self._transform(module, ctx))
+
+    def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
         at = dp.find_assign(module, "data")
@@ -67,7 +72,10 @@ test_dataloader = val_dataloader
             return _global_sampler(module, ctx)
         types = _type_lookup(module)
         stmt = module.body[at]
-        bases = _inherited_datasets(for_rule(module, ctx.path))
+        cfg = for_rule(module, ctx.path)
+        bases = _inherited_datasets(cfg)
+        if cfg.local("_base_") is not MISSING and not cfg.bases_known():
+            bases = None  # unknown bases: loader options go to every split, as 0.x applied them
         new, todos = convert_data(dp.top_assign(stmt)[1], types, _sampler_value(module), bases)
         new[0] = new[0].with_changes(leading_lines=stmt.leading_lines)
         for message in todos:
@@ -79,7 +87,8 @@ test_dataloader = val_dataloader
 
 
 def _inherited_datasets(cfg) -> dict:
-    """split -> the dataset value the `_base_` files give (0.x `data` or already migrated)."""
+    """split -> the dataset value the `_base_` files give (0.x `data` or already migrated);
+    the splits a file can set loader options for (a split nobody defines needs no loader)."""
     out = {}
     data = cfg.inherited("data")
     for split in SPLITS:
@@ -106,7 +115,8 @@ def _type_lookup(module):
 
 
 def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
-    """The dataloader statements for one `data = dict(...)` call, and TODO messages."""
+    """The dataloader statements for one `data = dict(...)` call, and TODO messages.
+    `bases`: split -> dataset the `_base_` files define ({} without bases, None if unknown)."""
     todos: List[str] = []
     common = _loader_args(data, todos)
     delete = dp.kwarg(data, "_delete_")
@@ -129,7 +139,8 @@ def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
             args["sampler"] = _sampler(split, args.pop("shuffle", dp.expr("True")), sampler)
         if "shuffle" in args:
             args["sampler"] = dp.dict_call([("shuffle", args.pop("shuffle"))])
-        if args:
+        defined = dataset is not None or bases is None or split in bases
+        if args and defined:
             if delete is not None:
                 args = {"_delete_": delete.value, **args}
             loaders[split] = _loader_call(args, len(f"{split}_dataloader = "))
@@ -269,7 +280,7 @@ def convert_dataset(node, type_of, split: str, base=None):
     if name == "VOC":
         return _voc(node)
     if name in FOLDER_DATASETS:
-        return _folder(node)
+        return _folder(node, name)
     todos = []
     if name is None and partial and _has_old_args(node):
         todos.append(f"data.{split} overrides a dataset of a _base_ config: check its arguments "
@@ -365,8 +376,10 @@ def _voc(node):
     return dp.set_kwarg(new, "split", dp.quote(name)), todos
 
 
-def _folder(node):
-    """ImageNet/CustomDataset: literal paths -> data_root plus relative data_prefix/ann_file."""
+def _folder(node, name):
+    """ImageNet/CustomDataset: literal paths -> data_root plus relative data_prefix/ann_file.
+    ImageNet's standard layout (root/train, root/val with root/meta/val.txt) -> `split`, which
+    1.2's ImageNet turns back into those same paths."""
     if dp.kwarg(node, "data_root") is not None:
         return node, []
     prefix = dp.string_value(dp.kwarg_value(node, "data_prefix"))
@@ -380,6 +393,13 @@ def _folder(node):
     root = prefix.rstrip("/").rsplit("/", 1)[0]
     if ann is not None and not ann.startswith(root + "/"):
         return node, todos
+    folder = prefix.rstrip("/")[len(root) + 1:]
+    if name == "ImageNet" and folder in ("train", "val", "test") \
+            and ann in (None, f"{root}/meta/{folder}.txt"):
+        new = dp.drop_kwargs(node, "ann_file")
+        new = dp.rename_kwargs(new, {"data_prefix": "split"})
+        new = dp.set_kwarg(new, "split", dp.quote(folder))
+        return dp.insert_kwarg(new, "type", "data_root", dp.quote(root)), todos
     new = dp.set_kwarg(node, "data_prefix", dp.quote(prefix[len(root) + 1:]))
     if ann is not None:
         new = dp.set_kwarg(new, "ann_file", dp.quote(ann[len(root) + 1:]))

@@ -16,6 +16,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import MISSING, for_rule
+from codemods.rules.imports import without_header_duplicates
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.config_pipeline import dataset_classes
 from codemods.todo import add_todo
@@ -60,6 +61,10 @@ model = dict(
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        # a TODO above the first statement is read back as the file header
+        return without_header_duplicates(self._transform(module, ctx))
+
+    def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         at, model = _model_call(module)
         train_cfg = dp.kwarg_value(model, "train_cfg") if model is not None else None
         if not dp.is_dict_call(train_cfg) or dp.kwarg(train_cfg, "augments") is None:
@@ -77,7 +82,7 @@ model = dict(
         else:
             augments = new[0]
         train_cfg = dp.set_kwarg(train_cfg, "augments", augments)
-        if any(p is not None for p in probs) and not _all_one(probs, len(calls)):
+        if any(p is not None for p in probs) and not _uniform(probs):
             train_cfg = dp.set_kwarg(train_cfg, "probs", _probs(probs, items is not None))
         module = _set_model(module, at, dp.set_kwarg(model, "train_cfg", train_cfg))
         module = _num_classes(module, ctx, next((c for c in classes if c is not None), None), at)
@@ -92,10 +97,15 @@ def _augment(call):
     return dp.set_kwarg(new, "type", dp.quote(scope + AUGMENTS[dp.type_name(call)]))
 
 
-def _all_one(probs, count) -> bool:
-    """One augment applied always: 1.2's default (uniform choice) is the same."""
-    return count == 1 and probs[0] is not None and dp.string_value(probs[0]) is None \
-        and cst.Module([]).code_for_node(probs[0]) in ("1", "1.", "1.0")
+def _uniform(probs) -> bool:
+    """Equal probabilities summing to 1 (or one augment always applied) are what 1.2 does
+    without `probs`: it picks one augment uniformly (the guide's example drops them)."""
+    values = []
+    for node in probs:
+        if not isinstance(node, (cst.Float, cst.Integer)):
+            return False
+        values.append(float(node.evaluated_value))
+    return len(set(values)) == 1 and abs(sum(values) - 1.0) < 1e-9
 
 
 def _probs(probs, as_list):
@@ -151,6 +161,10 @@ class Pretrained(Rule):
              "checkpoint='ckpt.pth'), backbone=dict(type='ResNet'))\n")
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        # a TODO above the first statement is read back as the file header
+        return without_header_duplicates(self._transform(module, ctx))
+
+    def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         at, model = _model_call(module)
         if model is None or dp.kwarg(model, "pretrained") is None:
             return module
@@ -181,6 +195,10 @@ class ScopedTypes(Rule):
     after = "model = dict(type='mmpretrain.ImageClassifier')\n"
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        # a TODO above the first statement is read back as the file header
+        return without_header_duplicates(self._transform(module, ctx))
+
+    def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         changes: List[int] = []
 
         class _Types(cst.CSTTransformer):

@@ -15,13 +15,15 @@ from codemods import data_pipeline as dp
 from codemods.config import for_rule
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
+from codemods.rules.imports import without_header_duplicates
 from codemods.todo import TodoTransformer, add_todo
 
 RULE_ID = "MMC502"
 
 #: classes of the datasets MMPretrain 1.2's `_base_/datasets` give `num_classes` for
 NUM_CLASSES = {"ImageNet": 1000, "CIFAR10": 10, "CIFAR100": 100, "MNIST": 10, "FashionMNIST": 10,
-               "CUB": 200, "VOC": 20, "StanfordCars": 196, "ImageNet21k": 21843}
+               "CUB": 200, "VOC": 20, "StanfordCars": 196, "ImageNet21k": 21842}
+MULTI_LABEL = {"VOC"}
 
 
 class _Pipelines(TodoTransformer):
@@ -87,6 +89,10 @@ train_pipeline = [
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        # a TODO above the first statement is read back as the file header
+        return without_header_duplicates(self._transform(module, ctx))
+
+    def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
         visitor = _Pipelines()
@@ -102,18 +108,22 @@ train_pipeline = [
 
 
 def dataset_classes(cfg) -> Optional[int]:
-    """num_classes of the dataset a config trains on, for the dataset types 1.2 gives it for.
-    Read from `train_dataloader` (when MMC501 ran) or 0.x `data.train`, through wrappers."""
+    """num_classes of the dataset a config trains on, for the dataset types 1.2 gives it for."""
+    return NUM_CLASSES.get(dataset_name(cfg) or "")
+
+
+def dataset_name(cfg) -> Optional[str]:
+    """The dataset type a config trains on, read from `train_dataloader` (when MMC501 ran) or
+    0.x `data.train`, through wrappers; or its `dataset_type` variable."""
     for key, part in (("train_dataloader", "dataset"), ("data", "train")):
         value = cfg.merged(key)
         value = value.get(part) if isinstance(value, dict) else None
         while isinstance(value, dict) and isinstance(value.get("dataset"), dict):
             value = value["dataset"]
         if isinstance(value, dict) and isinstance(value.get("type"), str):
-            return NUM_CLASSES.get(value["type"].split(".")[-1])
-    at = dp.find_assign(cfg.module, "dataset_type")
-    name = cfg.local("dataset_type") if at is not None else None
-    return NUM_CLASSES.get(name) if isinstance(name, str) else None
+            return value["type"].split(".")[-1]
+    name = cfg.local("dataset_type")
+    return name if isinstance(name, str) else None
 
 
 def _names_used(module: cst.Module, name: str) -> int:
@@ -132,10 +142,15 @@ def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) ->
     first_index, first = removed[0]
     differing = [n for _, n in removed if not n.deep_equals(first)]
     if dp.find_assign(module, "data_preprocessor") is not None:
-        return _todo_at(module, first_index, "Normalize was removed from the pipeline; check that "
+        code = cst.Module([]).code_for_node(first)
+        return _todo_at(module, first_index, f"{code} was removed from the pipeline; check that "
                         "data_preprocessor has its mean/std/to_rgb")
-    num_classes = dataset_classes(for_rule(module, ctx.path))
+    cfg = for_rule(module, ctx.path)
+    num_classes = dataset_classes(cfg)
     extra = [("num_classes", cst.Integer(str(num_classes)))] if num_classes else []
+    if dataset_name(cfg) in MULTI_LABEL:
+        # 1.2's multi-label dataset configs have the preprocessor make one-hot targets
+        extra.append(("to_onehot", cst.Name("True")))
     name = dp.spread_name(first)
     if name is not None:
         module = _from_variable(module, name, extra, first_index)

@@ -1,0 +1,149 @@
+"""MMC503: evaluation -> val_evaluator / test_evaluator. No-op cases first, then before/after.
+
+Metric classes and arguments from mmpretrain 1.2 `evaluation/metrics` (MultiLabelMetric takes
+average 'macro', 'micro' or None: the guide's average='both' is not accepted by 1.2).
+"""
+import pytest
+
+from tests.util import check_noop, check_transformed
+
+RULE = "MMC503"
+
+
+@pytest.mark.parametrize("source", [
+    # already 1.x
+    """\
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    model = dict(type='ImageClassifier')
+    """,
+    # a child of a base config: its validation set and evaluation come from the base
+    """\
+    _base_ = ['./base.py']
+    data = dict(samples_per_gpu=64)
+    """,
+])
+def test_noop(source):
+    check_noop(RULE, source, kind="config")
+
+
+def test_guide_accuracy():
+    check_transformed(RULE, """\
+    evaluation = dict(
+        interval=1,
+        metric='accuracy',
+        metric_options=dict(topk=(1, 5))
+    )
+    """, """\
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_accuracy_default_topk_is_0x_default():
+    # mmcls 0.25 BaseDataset.evaluate: metric_options defaults to {'topk': (1, 5)}
+    check_transformed(RULE, """\
+    # evaluation
+    evaluation = dict(interval=1, metric='accuracy', save_best='auto')  # best
+    model = dict(type='ImageClassifier')
+    """, """\
+    # evaluation
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator  # best
+    model = dict(type='ImageClassifier')
+    """, kind="config")
+
+
+def test_guide_multi_label():
+    check_transformed(RULE, """\
+    evaluation = dict(
+        interval=1,
+        metric=['mAP', 'CP', 'OP', 'CR', 'OR', 'CF1', 'OF1'],
+        metric_options=dict(thr=0.5),
+    )
+    """, """\
+    val_evaluator = [
+        dict(type='AveragePrecision'),
+        dict(
+            type='MultiLabelMetric',
+            items=['precision', 'recall', 'f1-score'],
+            thr=0.5,
+        ),
+        dict(
+            type='MultiLabelMetric',
+            items=['precision', 'recall', 'f1-score'],
+            average='micro',
+            thr=0.5,
+        ),
+    ]
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_single_label_items_and_options():
+    check_transformed(RULE, """\
+    evaluation = dict(metric=['accuracy', 'precision', 'f1_score', 'support'],
+                      metric_options=dict(topk=1, thrs=0.5, average_mode='none'))
+    """, """\
+    val_evaluator = [
+        dict(type='Accuracy', topk=1, thrs=0.5),
+        dict(
+            type='SingleLabelMetric',
+            items=['precision', 'f1-score', 'support'],
+            thrs=0.5,
+            average=None,
+        ),
+    ]
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_interval_only_override_leaves_the_evaluator_to_the_base():
+    # interval/save_best were moved by the MMC4 rules; nothing is left for an evaluator
+    check_transformed(RULE, """\
+    _base_ = ['./base.py']
+    evaluation = dict(interval=10)
+    model = dict(type='ImageClassifier')
+    """, """\
+    _base_ = ['./base.py']
+    model = dict(type='ImageClassifier')
+    """, kind="config")
+
+
+def test_metric_options_override_reads_metric_from_base(tmp_path):
+    (tmp_path / "base.py").write_text("evaluation = dict(interval=1, metric='accuracy')\n")
+    check_transformed(RULE, """\
+    _base_ = ['./base.py']
+    evaluation = dict(interval=5, metric_options={'topk': (1, )})
+    """, """\
+    _base_ = ['./base.py']
+    val_evaluator = dict(type='Accuracy', topk=(1,))
+    test_evaluator = val_evaluator
+    """, kind="config", path=tmp_path / "child.py")
+
+
+def test_validation_data_without_evaluation_gets_0x_implicit_accuracy():
+    check_transformed(RULE, """\
+    data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
+    """, """\
+    data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_unknown_metric_and_options_get_todos():
+    check_transformed(RULE, """\
+    evaluation = dict(metric=['accuracy', 'auc'], gpu_collect=True)
+    """, """\
+    # TODO(mmcodemod): MMC503 evaluation.gpu_collect has no 1.2 equivalent on the evaluator; drop it or move it
+    # TODO(mmcodemod): MMC503 metric 'auc' has no MMPretrain 1.2 evaluator; write one in val_evaluator
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")
+    check_transformed(RULE, """\
+    evaluation = dict(metric=METRICS)
+    """, """\
+    # TODO(mmcodemod): MMC503 evaluation.metric is not a literal: write val_evaluator/test_evaluator
+    evaluation = dict(metric=METRICS)
+    """, kind="config")
