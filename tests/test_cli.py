@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from cli import main
 
-OLD = "from mmcls.models import build_classifier\n\nx = 1\n"
-NEW_LINE = "from mmpretrain.models import"
+OLD = "from mmcls.models.backbones import ResNet\n\nx = ResNet\n"
+NEW_LINE = "from mmpretrain.models.backbones import ResNet"
 
 
 def project(tmp_path, files=None):
@@ -36,7 +36,7 @@ def test_diff_changes_nothing_and_exits_1(tmp_path):
     project(tmp_path)
     result = invoke(["run", ".", "--diff", "-j", "1"], tmp_path)
     assert result.exit_code == 1
-    assert "--- a/train.py" in result.stdout and "-from mmcls.models" in result.stdout
+    assert "--- a/train.py" in result.stdout and "-from mmcls.models.backbones" in result.stdout
     assert "+" + NEW_LINE in result.stdout
     assert (tmp_path / "train.py").read_text() == OLD
     assert "1 would change" in result.stderr

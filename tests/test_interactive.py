@@ -57,7 +57,7 @@ def test_half_of_a_multiline_rewrite_is_refused_and_asked_again():
 
 
 ROOT = Path(__file__).resolve().parent.parent
-OLD_FILE = ("from mmcls.models import build_classifier\n" + "".join(f"x{i} = {i}\n" for i in range(8))
+OLD_FILE = ("from mmcls.models.backbones import ResNet\n" + "".join(f"x{i} = {i}\n" for i in range(8))
             + "import mmcls.datasets\n")
 
 
@@ -79,7 +79,7 @@ def test_pty_accept_first_decline_second(tmp_path):
     child.close()
     assert child.exitstatus == 0
     text = (tmp_path / "train.py").read_text()
-    assert text.startswith("from mmpretrain.models") and text.endswith("import mmcls.datasets\n")
+    assert text.startswith("from mmpretrain.models.backbones import ResNet") and text.endswith("import mmcls.datasets\n")
 
 
 def test_pty_quit_writes_nothing(tmp_path):
