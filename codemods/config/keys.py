@@ -3,7 +3,8 @@
 `KEY_MAP` maps a dotted 0.x path to the 1.x path(s) that hold the same value. A path not listed
 maps through its longest listed prefix (`optimizer.lr` -> `optim_wrapper.optimizer.lr`).
 `TODO_KEYS` are 0.x keys with no 1.x path: the message says what to write instead.
-`EXTRA_SETS` are assignments that must come with a mapped one (`resume_from` also sets `resume`).
+`EXTRA_SETS` are assignments (dotted 1.x path, value) that must come with a mapped one
+(`resume_from` also sets `resume`; an fp16 loss scale needs the AMP optim wrapper).
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ KEY_MAP: Dict[str, Tuple[str, ...]] = {
 
 EXTRA_SETS: Dict[str, Tuple[Tuple[str, object], ...]] = {
     "resume_from": (("resume", True),),
+    "fp16.loss_scale": (("optim_wrapper.type", "AmpOptimWrapper"),),
+    "optimizer_config.loss_scale": (("optim_wrapper.type", "AmpOptimWrapper"),),
 }
 
 TODO_KEYS: Dict[str, str] = {

@@ -28,6 +28,7 @@ from codemods.rule import CODE, Context, Rule
 from codemods.todo import TodoTransformer
 
 RULE_ID = "MMC701"
+RESUME = "resume_from"  # read as load_from it would mean something else: reads get a TODO
 
 OPENMMLAB = ("mmcv", "mmcls", "mmengine", "mmpretrain", "mmselfsup")
 CONFIG_CLASSES = {
@@ -114,7 +115,7 @@ def _message(plan: Plan, keys: Sequence[str]) -> str:
     """The TODO for an access that cannot be rewritten in place."""
     if plan.todo is not None:
         return plan.todo
-    if keys[0] in EXTRA_SETS:
+    if keys[0] == RESUME:
         return f"`{keys[0]}` was removed: 1.x resumes from load_from when resume=True"
     joined = " and ".join(".".join(p) for p in plan.paths)
     return f"`{'.'.join(keys)}` is {joined} in 1.x: change each of them"
@@ -435,6 +436,11 @@ def _dict_items(value) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
     return None
 
 
+def _extras(keys: Sequence[str]) -> bool:
+    """Does setting this key need more assignments (`resume_from` -> load_from and resume)?"""
+    return ".".join(keys) in EXTRA_SETS
+
+
 def _is_data_prefix(keys: Sequence[str]) -> bool:
     return keys[0] == "data" and keys[-1] == "data_prefix"
 
@@ -460,6 +466,7 @@ class ConfigAccess(Rule):
     guide = "配置文件的通用改变; 从 MMClassification 0.x 迁移 / 配置文件"
     triggers = ("cfg", "config", "Config")
     before = """\
+from mmengine.config import Config
 cfg = Config.fromfile(args.config)
 cfg.runner.max_epochs = args.epochs
 cfg.data.samples_per_gpu = args.batch_size
@@ -467,9 +474,12 @@ cfg.optimizer.lr = args.lr
 cfg.resume_from = args.resume_from
 """
     after = """\
+from mmengine.config import Config
 cfg = Config.fromfile(args.config)
 cfg.train_cfg.max_epochs = args.epochs
-cfg.train_dataloader.batch_size = cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = args.batch_size
+cfg.train_dataloader.batch_size = args.batch_size
+cfg.val_dataloader.batch_size = args.batch_size
+cfg.test_dataloader.batch_size = args.batch_size
 cfg.optim_wrapper.optimizer.lr = args.lr
 cfg.load_from = args.resume_from
 cfg.resume = True
@@ -496,6 +506,7 @@ class _Transformer(TodoTransformer):
         self.scopes: List[cst.CSTNode] = []
         self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
         self.targets = set()  # targets of augmented assignments, left to leave_SimpleStatementLine
+        self.deleted = set()  # targets of `del`: a key that became several cannot be renamed to one
         self.count = 0
 
     # scopes
@@ -531,7 +542,10 @@ class _Transformer(TodoTransformer):
         if plan is None:
             return True
         keys = [s.key for s in segments]
-        if plan.todo is not None or keys[0] in EXTRA_SETS:
+        if plan.todo is not None or keys[0] == RESUME:
+            self.todo(_message(plan, keys))
+            return False
+        if len(plan.paths) > 1 and node in self.deleted:
             self.todo(_message(plan, keys))
             return False
         new = plan.paths[0]
@@ -577,7 +591,7 @@ class _Transformer(TodoTransformer):
         plan = plan_for(keys)
         if plan is None:
             return False
-        if plan.todo is not None or keys[0] in EXTRA_SETS or (len(plan.paths) > 1 and not first_only):
+        if plan.todo is not None or keys[0] == RESUME or (not first_only and (len(plan.paths) > 1 or _extras(keys))):
             self.todo(_message(plan, keys))
             return True
         new = plan.paths[0]
@@ -605,7 +619,7 @@ class _Transformer(TodoTransformer):
         plan = plan_for(keys)
         if plan is None:
             return True
-        if plan.todo is not None or keys[0] in EXTRA_SETS:
+        if plan.todo is not None or keys[0] == RESUME:
             self.todo(_message(plan, keys))
             return False
         new = plan.paths[0]
@@ -623,6 +637,9 @@ class _Transformer(TodoTransformer):
         if self.chain(node.target) is not None:
             self.targets.add(node.target)
         return True
+
+    def visit_Del(self, node: cst.Del):
+        self.deleted.add(node.target)
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(updated.body) != 1:  # `a = 1; cfg.x = 2`: only what can be renamed in place
@@ -648,7 +665,7 @@ class _Transformer(TodoTransformer):
                 new_targets.append(target)
                 continue
             many = len(plan.paths) > 1 and isinstance(small, cst.AugAssign)
-            if plan.todo is not None or keys[0] in EXTRA_SETS or many:
+            if plan.todo is not None or many or _extras(keys):
                 self.todo(_message(plan, keys))
                 return small
             if _is_data_prefix(keys):
@@ -676,8 +693,8 @@ class _Transformer(TodoTransformer):
         value = small.value
         if plan.todo is not None:
             return self._split_or_todo(updated, small, root, segments, plan.todo)
-        if keys[0] in EXTRA_SETS and len(keys) == 1:
-            return self._resume(updated, small, root, plan)
+        if keys == [RESUME] and _is_none(value):  # no resuming; load_from keeps what it had
+            return self._statements(updated, [([_path(root, segments[0], ["resume"])], cst.Name("False"))])
         if _is_data_prefix(keys):
             return self._data_prefix(updated, small, root, segments, plan)
         items = _dict_items(value)
@@ -685,10 +702,11 @@ class _Transformer(TodoTransformer):
             split = self._split(updated, small, root, segments, items)
             if split is not None:
                 return split
-        if len(plan.paths) > 1 and _simple(value):  # one line per key reads better than a chain
-            return self._statements(updated, [([rebuild(root, segments, p)], value) for p in plan.paths])
-        targets = [cst.AssignTarget(rebuild(root, segments, p)) for p in plan.paths]
+        lines = _lines(root, segments, plan, value)
+        if len(lines) > 1:
+            return self._statements(updated, lines)
         self.count += 1
+        targets = [cst.AssignTarget(t) for t in lines[0][0]]
         return updated.with_changes(body=[small.with_changes(targets=targets)])
 
     def _statements(self, updated, assignments) -> cst.FlattenSentinel:
@@ -710,9 +728,8 @@ class _Transformer(TodoTransformer):
             plan = plan_for([*keys, key])
             if plan is None or plan.todo is not None or key == "data_prefix":
                 return None
-            extended = [*segments, Segment(key, "attr" if segments[-1].kind == "attr" else "sub",
-                                           _key_node(segments[-1], key))]
-            assignments.append(([rebuild(root, extended, p) for p in plan.paths], value))
+            extended = [*segments, Segment(key, segments[-1].kind, _key_node(segments[-1], key))]
+            assignments += _lines(root, extended, plan, value)
         return self._statements(updated, assignments) if assignments else None
 
     def _split_or_todo(self, updated, small, root, segments, message):
@@ -725,16 +742,6 @@ class _Transformer(TodoTransformer):
             message = _lr_hint(keys, _code(root), small.value)
         self.todo(message)
         return updated
-
-    def _resume(self, updated, small, root, plan):
-        """`cfg.resume_from = x` -> `cfg.load_from = x` and `cfg.resume = True`."""
-        like = self.chain(small.targets[0].target)[1][0]
-        if _is_none(small.value):  # no resuming; load_from keeps what it had
-            return self._statements(updated, [([_with_key(like, "resume", root)], cst.Name("False"))])
-        assignments = [([rebuild(root, [like], p) for p in plan.paths], small.value)]
-        for key, value in EXTRA_SETS[like.key]:
-            assignments.append(([_with_key(like, key, root)], cst.parse_expression(repr(value))))
-        return self._statements(updated, assignments)
 
     def _data_prefix(self, updated, small, root, segments, plan):
         """0.x data_prefix was the data folder; 1.2 joins data_prefix to data_root."""
@@ -749,7 +756,7 @@ class _Transformer(TodoTransformer):
         if plan is None:
             return updated
         keys = [s.key for s in found[1]]
-        if plan.todo is not None or keys[0] in EXTRA_SETS or (len(plan.paths) > 1 and not _simple(small.value)):
+        if plan.todo is not None or _extras(keys) or (len(plan.paths) > 1 and not _simple(small.value)):
             self.todo(_message(plan, keys))
             return updated
         lines = [updated.with_changes(body=[small.with_changes(target=rebuild(found[0], found[1], p))])
@@ -757,6 +764,24 @@ class _Transformer(TodoTransformer):
         lines = [lines[0], *(line.with_changes(leading_lines=[]) for line in lines[1:])]
         self.count += 1
         return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
+
+
+def _lines(root, segments: List[Segment], plan: Plan, value) -> list:
+    """(targets, value) statements that set a mapped key: every 1.x key it became (one line each
+    when the value is cheap to repeat) and what must come with it (`resume=True` with load_from)."""
+    targets = [rebuild(root, segments, p) for p in plan.paths]
+    lines = [([t], value) for t in targets] if len(targets) > 1 and _simple(value) else [(targets, value)]
+    for path, extra in EXTRA_SETS.get(".".join(s.key for s in segments), ()):
+        lines.append(([_path(root, segments[0], path.split("."))], cst.parse_expression(repr(extra))))
+    return lines
+
+
+def _path(root, like: Segment, keys: Sequence[str]) -> cst.BaseExpression:
+    """`root.a.b` (or `root['a']['b']`, in the form of `like`) for a key path of the config."""
+    expr = root
+    for key in keys:
+        expr = _with_key(like, key, expr)
+    return expr
 
 
 def _key_node(like: Segment, key: str) -> cst.BaseExpression:

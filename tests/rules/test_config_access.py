@@ -7,6 +7,7 @@ Expected outputs follow the migration guide and the 1.2 sources: `runner` -> `tr
 """
 import pytest
 
+from codemods.rules import get_rule
 from tests.util import check_noop, check_transformed
 
 RULE = "MMC701"
@@ -279,8 +280,26 @@ cfg.train_cfg.val_interval = 2
 cfg.default_hooks.checkpoint.save_best = 'auto'
 cfg.default_hooks.checkpoint.interval = 1
 cfg.default_hooks.checkpoint.max_keep_ckpts = 3
-cfg.train_dataloader.batch_size = cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
-cfg.train_dataloader.num_workers = cfg.val_dataloader.num_workers = cfg.test_dataloader.num_workers = 1
+cfg.train_dataloader.batch_size = 8
+cfg.val_dataloader.batch_size = 8
+cfg.test_dataloader.batch_size = 8
+cfg.train_dataloader.num_workers = 1
+cfg.val_dataloader.num_workers = 1
+cfg.test_dataloader.num_workers = 1
+""")
+
+
+def test_fp16_loss_scale_needs_the_amp_wrapper():
+    check_transformed(RULE, HEAD + """\
+if args.amp:
+    cfg.fp16 = dict(loss_scale='dynamic')
+cfg['fp16']['loss_scale'] = 512.
+""", HEAD + """\
+if args.amp:
+    cfg.optim_wrapper.loss_scale = 'dynamic'
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+cfg['optim_wrapper']['loss_scale'] = 512.
+cfg['optim_wrapper']['type'] = 'AmpOptimWrapper'
 """)
 
 
@@ -346,6 +365,9 @@ print(cfg.val_dataloader.dataset.data_root)
     ("cfg.data.samples_per_gpu *= f(x)",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
+    ("del cfg.data.samples_per_gpu",
+     "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
+     "test_dataloader.batch_size in 1.x: change each of them"),
     ("cfg.data.pop('samples_per_gpu')",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
@@ -366,3 +388,8 @@ cfg.optim_wrapper.optimizer.lr = 0.1; cfg.train_dataloader.batch_size = cfg.val_
 """ + TODO + """`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher
 cfg.default_hooks.logger.interval += 5; cfg.gpu_ids = [0]
 """)
+
+
+def test_the_documented_example_holds():
+    rule = get_rule(RULE)
+    check_transformed(RULE, rule.before, rule.after)
