@@ -6,6 +6,7 @@ two known keys and no function or class definitions.
 """
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 from typing import Optional
 
@@ -19,6 +20,15 @@ CONFIG_KEYS = frozenset(
     test_dataloader val_evaluator test_evaluator default_hooks env_cfg visualizer default_scope
     custom_imports auto_scale_lr data_preprocessor work_dir gpu_ids""".split()
 )
+
+
+# A config assigns a known key at column 0; a file without such a line is never a config, so the
+# config rules' (common) trigger words need not cost a parse there.
+_CONFIG_HINT = re.compile(r"^(?:_base_|%s)\s*=" % "|".join(sorted(CONFIG_KEYS)), re.M)
+
+
+def might_be_config(text: str) -> bool:
+    return _CONFIG_HINT.search(text) is not None
 
 
 def _top_level_names(module: cst.Module):

@@ -17,9 +17,9 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from codemods.classify import classify
+from codemods.classify import classify, might_be_config
 from codemods.files import BadInput, Source, TooLarge, read_source
-from codemods.rule import Context, Rule
+from codemods.rule import CONFIG, Context, Rule
 from codemods.rules import select_rules
 from codemods.todo import find_todos
 
@@ -68,7 +68,24 @@ class RuleError(Exception):
 @lru_cache(maxsize=16)
 def _rules_and_regex(select: Tuple[str, ...], ignore: Tuple[str, ...]):
     rules = select_rules(select, ignore)
-    return rules, trigger_regex(rules)
+    return rules, Prefilter(rules)
+
+
+class Prefilter:
+    """Decides from the text alone whether a file may need any rule (else it is not parsed).
+
+    Config rules trigger on common words (`data`, `model`), so they only count for files that
+    look like configs (a known key assigned at column 0).
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.code = trigger_regex([r for r in rules if r.kind != CONFIG])
+        self.config = trigger_regex([r for r in rules if r.kind == CONFIG])
+
+    def search(self, text: str) -> bool:
+        if self.code is not None and self.code.search(text):
+            return True
+        return self.config is not None and might_be_config(text) and bool(self.config.search(text))
 
 
 def trigger_regex(rules: Sequence[Rule]):
@@ -154,8 +171,8 @@ def process_file(path: Path, options: Options) -> FileResult:
         return FileResult(name, "skipped", reason=str(exc))
     except BadInput as exc:
         return FileResult(name, "failed", reason=str(exc))
-    rules, regex = _rules_and_regex(tuple(options.select), tuple(options.ignore))
-    if regex is None or not regex.search(source.text):
+    rules, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
+    if not prefilter.search(source.text):
         return FileResult(name, "unchanged")
     return migrate_source(source, rules, options)
 

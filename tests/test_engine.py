@@ -51,7 +51,7 @@ class Crashing(Broken):
 
 
 def use_rules(monkeypatch, rules):
-    monkeypatch.setattr(engine, "_rules_and_regex", lambda *a: (rules, engine.trigger_regex(rules)))
+    monkeypatch.setattr(engine, "_rules_and_regex", lambda *a: (rules, engine.Prefilter(rules)))
 
 
 def write(tmp_path, text, name="f.py"):
@@ -189,3 +189,16 @@ def test_ordinary_code_is_not_a_config(text):
 ])
 def test_configs_are_configs(text, path):
     assert classify(cst.parse_module(text), Path(path)) == "config"
+
+
+class ConfigOnly(Rename):
+    kind = "config"
+
+
+def test_config_triggers_only_count_in_config_like_files(tmp_path, monkeypatch):
+    use_rules(monkeypatch, [ConfigOnly("C1", "data", "x")])
+    script = write(tmp_path, "def load(data):\n    return data\n", "script.py")
+    config = write(tmp_path, "data = dict(a=1)\nmodel = dict(b=2)\n", "cfg.py")
+    assert not engine.Prefilter([ConfigOnly("C1", "data", "x")]).search(script.read_text())
+    assert engine.process_file(script, engine.Options()).status == "unchanged"
+    assert engine.process_file(config, engine.Options()).status == "changed"
