@@ -23,7 +23,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import MISSING, CfgDict, ConfigFile, Unknown, override, plain, replace_keys
-from codemods.config.model import assign_target, remember_original
+from codemods.config.model import assign_target, load, remember_original
 from codemods.config.keys import map_key
 from codemods.config.values import TAGGED, base_ref
 from codemods.rule import CONFIG, Context, Rule
@@ -32,7 +32,10 @@ from codemods.rules.selfsup_pipeline import convert_selfsup_pipeline, is_selfsup
 from codemods.todo import TodoTransformer, add_todo
 
 RULE_ID = "MMC601"
-SPLITS = ("train", "val", "test")
+SPLITS = ("train", "val", "test", "extract")
+#: the 1.2 dataloader of each 0.x split (feature extraction tools read test_dataloader in 1.2)
+LOADERS = {"train": "train_dataloader", "val": "val_dataloader", "test": "test_dataloader",
+           "extract": "test_dataloader"}
 BATCH = ("samples_per_gpu", "imgs_per_gpu")
 LOADER_KEYS = ("drop_last", "pin_memory", "persistent_workers")
 #: 0.x data sources -> 1.2 datasets
@@ -330,7 +333,7 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     for split, loader in full.items():
         value = override(base.get(split, MISSING), loader)
         if value is not MISSING:
-            new.append((f"{split}_dataloader", value))
+            new.append((LOADERS[split], value))
     undefined = _undefined_names([v for _, v in new], module)
     if undefined:
         return _todo_at(module, index, "the new dataloaders would refer to variables of a _base_ "
@@ -340,7 +343,7 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
 
 
 def _todos_on(module: cst.Module, keys: List[str], todos: List[str], rule_id: str = RULE_ID) -> cst.Module:
-    if not todos or not keys:
+    if not todos or not keys:  # the TODOs go above the first new key
         return module
     body = list(module.body)
     for i, stmt in enumerate(body):
@@ -469,3 +472,46 @@ def _drop_unused(module: cst.Module) -> cst.Module:
             continue
         module = module.with_changes(body=rest)
     return module
+
+
+# ---------------------------------------------------------------- MMC604
+
+
+#: keys that only a 0.x config has
+OLD_KEYS = {"optimizer_config", "log_config", "workflow", "dist_params", "resume_from", "lr_config",
+            "checkpoint_config", "data", "evaluation"}
+
+
+def _empty_dict(node) -> bool:
+    return (isinstance(node, cst.Dict) and not node.elements) or (
+        dp.is_dict_call(node) and not node.args)
+
+
+class OldModelCfgs(Rule):
+    id = "MMC604"
+    title = "0.x top-level train_cfg = {} / test_cfg = {} (the model's, always empty) removed"
+    kind = CONFIG
+    guide = "从 MMSelfSup 0.x 迁移 / 配置文件 (train_cfg/test_cfg are the loops' settings in 1.x)"
+    triggers = ("train_cfg", "test_cfg")
+    before = """\
+train_cfg = {}
+test_cfg = {}
+log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])
+"""
+    after = """\
+log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        remember_original(module, ctx.path)
+        loaded = load(ctx.path) if ctx.path is not None else None
+        original = loaded.module if loaded is not None else module
+        keys = {assign_target(s): s for s in original.body}
+        if "runner" in keys or not OLD_KEYS & set(keys):
+            return module  # a 1.x file, or one whose train_cfg the schedule rules write
+        old = {k for k in ("train_cfg", "test_cfg") if k in keys and _empty_dict(keys[k].body[0].value)}
+        body = [s for s in module.body if not (assign_target(s) in old and _empty_dict(s.body[0].value))]
+        if len(body) == len(module.body):
+            return module
+        ctx.record(self.id)
+        return module.with_changes(body=body)

@@ -107,6 +107,8 @@ def _neck(neck: dict, todos: List[str]) -> dict:
         neck = CfgDict({k: v for k, v in neck.items() if k != "with_avg_pool"})
         neck["gap_dim"] = 2 if pool else 0
         neck["norm_cfg"] = None  # 0.x LinearNeck had no norm; 1.2's has BN1d by default
+    if kind == "SimMIMNeck":
+        neck = CfgDict(neck, type="SimMIMLinearDecoder")
     if kind == "AvgPool2dNeck":
         neck = CfgDict(type="GlobalAveragePooling")
     return neck
@@ -317,12 +319,10 @@ custom_hooks = []
         kept, todos = [], []
         for element in node.elements:
             verdict = _hook(cfg, element.value)
-            if verdict is None:
+            if verdict is None or verdict.startswith("keep:"):
                 kept.append(element)
-                continue
             if verdict:
-                todos.append(verdict)
-                kept.append(element)
+                todos.append(verdict.replace("keep:", "", 1))
         if len(kept) == len(node.elements) and not todos:
             return module
         ctx.record(self.id)
@@ -337,16 +337,17 @@ custom_hooks = []
 
 
 def _hook(cfg: ConfigFile, call) -> Optional[str]:
-    """None: keep as is; "": remove; a message: keep with a TODO."""
+    """None: keep as is; "": remove; a message: remove with a TODO; "keep:" + message: keep with a TODO."""
     value = cfg.evaluate(call)
     kind = _type(value)
     if kind in HOOK_TODO:
-        return f"{kind}Hook belongs to {HOOK_TODO[kind]}, which MMPretrain 1.2 does not have"
+        return f"keep:{kind} belongs to {HOOK_TODO[kind]}, which MMPretrain 1.2 does not have"
     if kind not in MOMENTUM_HOOKS:
         return None
     end = plain(value.get("end_momentum", 1.0))
     interval = plain(value.get("update_interval", 1))
     if end == 1 and interval == 1:
         return ""  # 1.2's BYOL/MoCoV3 anneal the momentum themselves (CosineEMA, end 1 - 1.0)
-    return (f"{kind}: 1.2 anneals the momentum inside BYOL/MoCoV3 (CosineEMA to end_momentum=0, "
-            "the 1 - m of 0.x's 1.0); other end values or update_interval need a custom hook")
+    return (f"{kind}(end_momentum={end}, update_interval={interval}) was removed: 1.2's BYOL/MoCoV3 "
+            "anneal the momentum every iteration to 1.0 themselves (CosineEMA end_momentum=0); "
+            "other end values or update intervals need a custom hook")

@@ -82,10 +82,7 @@ def test_hooks_noop():
     check_noop(HOOKS, """\
     custom_hooks = [dict(type='SwAVHook', batch_size=32)]
     """, kind="config")
-    # BYOLHook with an end momentum 1.2's CosineEMA does not give: kept (with a TODO)
-    result = migrate("custom_hooks = [dict(type='BYOLHook', end_momentum=0.99)]\n", HOOKS, "config")
-    assert "dict(type='BYOLHook', end_momentum=0.99)" in result
-    assert "TODO(mmcodemod): MMC603" in result
+
 
 
 # ---------------------------------------------------------------- data
@@ -582,4 +579,58 @@ def test_byol_hook_removed():
     custom_hooks = [
         dict(type='SimSiamHook', fix_pred_lr=True, lr=0.05),
     ]
+    """, kind="config")
+
+
+def test_byol_hook_with_other_momentum_removed_with_todo():
+    # 1.2 has no BYOLHook: the config would not build with it; what it did differently is a TODO
+    result = migrate("custom_hooks = [dict(type='BYOLHook', end_momentum=0.99)]\n", HOOKS, "config")
+    assert result.startswith("# TODO(mmcodemod): MMC603 BYOLHook(end_momentum=0.99, update_interval=1) "
+                             "was removed")
+    assert result.endswith("custom_hooks = []\n")
+
+
+def test_extract_split_is_test_dataloader():
+    # benchmarks/classification/tsne_imagenet.py: 1.2's feature tools read test_dataloader
+    check_transformed(DATA, """\
+    data = dict(
+        samples_per_gpu=8,
+        extract=dict(
+            type='SingleViewDataset',
+            data_source=dict(type='ImageNet', data_prefix='data/imagenet/val'),
+            pipeline=[dict(type='Resize', size=(224, 224))]))
+    """, """\
+    test_dataloader = dict(
+        batch_size=8,
+        persistent_workers=True,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(
+            type='ImageNet',
+            data_prefix=dict(img_path='data/imagenet/val'),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='Resize', scale=(224, 224)),
+                dict(type='PackInputs'),
+            ],
+        ),
+    )
+    """, kind="config")
+
+
+def test_old_model_cfgs_noop():
+    # 1.x loop settings
+    check_noop("MMC604", """\
+    train_cfg = dict(by_epoch=True, max_epochs=100)
+    val_cfg = dict()
+    test_cfg = dict()
+    """, kind="config")
+
+
+def test_old_model_cfgs_removed():
+    check_transformed("MMC604", """\
+    train_cfg = {}
+    test_cfg = {}
+    optimizer_config = dict()
+    """, """\
+    optimizer_config = dict()
     """, kind="config")
