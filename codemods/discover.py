@@ -32,10 +32,10 @@ def git_root(start: Path) -> Optional[Path]:
 class _Ignore:
     """The .gitignore rules in force, one spec per directory that has a .gitignore."""
 
-    def __init__(self, root: Optional[Path]) -> None:
+    def __init__(self, root: Optional[Path], outer: bool = True) -> None:
         self.root = root
         self.specs: dict = {}
-        if root is not None:
+        if root is not None and outer:
             exclude = root / ".git" / "info" / "exclude"
             self._load(root, [exclude, root / ".gitignore"])
 
@@ -50,7 +50,7 @@ class _Ignore:
             self.specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def enter(self, folder: Path) -> None:
-        if self.root is not None and folder != self.root:
+        if self.root is not None and (folder != self.root or folder not in self.specs):
             gitignore = folder / ".gitignore"
             if gitignore.is_file():
                 self._load(folder, [gitignore])
@@ -115,6 +115,9 @@ def _add(path: Path, files: List[Path], seen: set) -> None:
 
 def _walk(top: Path, exclude: Sequence[str], cwd: Path) -> Iterator[Path]:
     ignore = _Ignore(git_root(top.resolve()))
+    if ignore.ignored(top.resolve(), True):
+        # The user named an ignored folder explicitly: walk it, with only its own .gitignore files.
+        ignore = _Ignore(top.resolve(), outer=False)
     seen_dirs: set = set()
     stack = [top]
     while stack:

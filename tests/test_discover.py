@@ -65,3 +65,14 @@ def test_explicit_file_is_taken_whatever_its_name(tmp_path):
     touch(tmp_path / "script")
     files, _ = discover([str(tmp_path / "script")])
     assert len(files) == 1
+
+
+def test_an_ignored_folder_named_explicitly_is_walked(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    touch(tmp_path / ".gitignore", "versions/\n")
+    touch(tmp_path / "versions" / "lib" / "a.py")
+    touch(tmp_path / "versions" / "lib" / ".gitignore", "b.py\n")
+    touch(tmp_path / "versions" / "lib" / "b.py")
+    assert discover([str(tmp_path)])[0] == []
+    files, _ = discover([str(tmp_path / "versions")])
+    assert names(files, tmp_path) == ["versions/lib/a.py"]
