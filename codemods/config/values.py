@@ -98,7 +98,9 @@ class Evaluator:
             return Unknown(node)
 
     def value(self, node):
-        if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return _tag(node.evaluated_value, node)  # printed back as written: 1e-6, not 1e-06
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             return node.evaluated_value
         if isinstance(node, cst.Imaginary):
             return Unknown(node)

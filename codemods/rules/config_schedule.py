@@ -156,6 +156,14 @@ def _max_progress(runner, by_epoch: bool):
     return value if _number(value) else None
 
 
+def _ordered(scheduler: dict) -> dict:
+    """Keys in the order MMPretrain writes them: type, options, by_epoch, begin, end."""
+    tail = ("by_epoch", "begin", "end", "convert_to_iter_based")
+    out = {k: v for k, v in scheduler.items() if k not in tail}
+    out.update((k, scheduler[k]) for k in tail if k in scheduler)
+    return out
+
+
 class Schedule:
     """Builds the scheduler list of one lr_config (or momentum_config)."""
 
@@ -181,20 +189,24 @@ class Schedule:
             self.notes.append(f"lr policy {policy!r} has no MMEngine scheduler here; "
                               "write `param_scheduler` by hand")
             return None
-        scheduler = main()
-        if scheduler is None:
+        main_schedulers = main()
+        if main_schedulers is None:
             return None
-        if scheduler:  # 'Fixed' has no main scheduler
-            schedulers.append(self.finish(scheduler))
+        if isinstance(main_schedulers, dict):
+            main_schedulers = [main_schedulers] if main_schedulers else []  # 'Fixed' has none
+        schedulers += [self.finish(s) for s in main_schedulers]
         if self.config:
             self.notes.append(f"schedule options {', '.join(map(str, self.config))} were not migrated")
         return schedulers
 
     def finish(self, scheduler: dict) -> dict:
         scheduler["by_epoch"] = self.by_epoch
-        if self.warmup_end is not None and "begin" not in scheduler:
+        # Step milestones count from 0 whatever `begin` is, so steps start with the warmup, as
+        # in mmcv; a continuous schedule starts where the warmup ends (the guide's example).
+        stepped = scheduler["type"].startswith(("MultiStep", "Step"))
+        if self.warmup_end is not None and "begin" not in scheduler and not stepped:
             scheduler["begin"] = self.warmup_end
-        return scheduler
+        return _ordered(scheduler)
 
     def warmup(self) -> Optional[list]:
         kind = self.config.pop("warmup", None)
@@ -217,6 +229,7 @@ class Schedule:
             warm.update(by_epoch=True, end=iters, convert_to_iter_based=True)
         else:
             warm.update(by_epoch=False, begin=0, end=iters)
+        warm = _ordered(warm)
         if bool(warm_by_epoch) == bool(self.by_epoch):
             self.warmup_end = iters
         return [warm]
@@ -305,11 +318,24 @@ class Schedule:
         return {}
 
     def main_CosineAnnealingCooldown(self):
-        self.notes.append(
-            "CosineAnnealingCooldown has no MMEngine scheduler: use CosineAnnealingLR(eta_min=min_lr, "
-            "end=<max - cool_down_time>) followed by ConstantLR(factor=cool_down_ratio, "
-            "begin=<max - cool_down_time>)")
-        return None
+        """mmcls 0.x's cosine annealing to min_lr, then `cool_down_ratio * min_lr` for the last
+        `cool_down_time` epochs (or iterations)."""
+        cool_time = self.config.pop("cool_down_time", 10)
+        cool_ratio = self.config.pop("cool_down_ratio", 0.1)
+        total = _max_progress(self.runner, self.by_epoch)
+        if self.momentum or total is None or not _number(cool_time):
+            self.notes.append(
+                "CosineAnnealingCooldown needs the run length: use CosineAnnealingLR(eta_min=min_lr, "
+                "end=<max - cool_down_time>) then ConstantLR(factor=cool_down_ratio, "
+                "begin=<max - cool_down_time>, end=<max>)")
+            return None
+        cosine = {"type": "CosineAnnealingLR"}
+        self.minimum(cosine)
+        if self.warmup_end is not None:
+            cosine["begin"] = self.warmup_end
+        cosine["end"] = total - cool_time
+        cooldown = {"type": "ConstantLR", "factor": cool_ratio, "begin": total - cool_time, "end": total}
+        return [cosine, cooldown]
 
     def unsupported(self, policy: str):
         self.notes.append(f"momentum policy {policy!r} has no MMEngine scheduler here; "
