@@ -37,9 +37,30 @@ def _name_chain(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name)
 
 
-def imports_package(imap: ImportMap, package: str) -> bool:
-    """Cheap check: does any import of the file reach into `package`?"""
-    return any(v == package.split(".")[0] or v.startswith(package) for v in imap.names.values())
+# Submodules of the packages whose functions the MMC2 rules replace (mmcls 0.25).
+SUBMODULES = {
+    "mmcls.apis": ("inference", "test", "train"),
+    "mmcls.utils": ("collect_env", "device", "distribution", "logger", "setup_env"),
+}
+
+
+def may_call(imap: ImportMap, package: str, names: Iterable[str]) -> bool:
+    """Cheap check: can one of `names` of `package` be reached through the file's imports?
+
+    True for `import mmcls`, `from mmcls import apis`, `from mmcls.apis import train_model`,
+    `from mmcls.apis import train`; false when the file only imports other names (init_model).
+    """
+    parts = package.split(".")
+    parents = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    for value in imap.names.values():
+        if value in parents:
+            return True
+        if not value.startswith(package + "."):
+            continue
+        rest = value[len(package) + 1:].split(".")
+        if rest[-1] in names or (len(rest) == 1 and rest[0] in SUBMODULES.get(package, ())):
+            return True
+    return False
 
 
 def argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpression]:
@@ -142,6 +163,9 @@ class _ImportFixer(cst.CSTTransformer):
         self.added.pop()
         return updated
 
+    def visit_SimpleStatementLine(self, node) -> bool:
+        return False  # imports are edited whole: no need to walk the expressions
+
     def leave_SimpleStatementLine(self, original, updated):
         if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
             return updated
@@ -201,16 +225,16 @@ def _local(alias: cst.ImportAlias) -> str:
     return dotted(alias.name).split(".")[0]
 
 
-def fix_imports(module: cst.Module, replaced: Set[str],
+def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
                 after: Dict[str, List[Tuple[str, str]]],
                 moved: Optional[Dict[str, Tuple[str, str]]] = None) -> cst.Module:
     """Remove `replaced` local names that nothing uses any more, add the `after` imports.
 
+    `imap` is the import map from before the rule's rewrite (which changes calls, not imports).
     Imports already present (same local name bound to the same target) are not added twice.
     """
     used = used_names(module)
     drop = {name for name in replaced if name not in used}
-    imap = ImportMap.from_module(module)
     wanted = {}
     for anchor, items in after.items():
         fresh = [(m, n) for m, n in items if imap.names.get(n) != f"{m}.{n}"]
@@ -221,9 +245,9 @@ def fix_imports(module: cst.Module, replaced: Set[str],
     return module.visit(_ImportFixer(drop, moved or {}, wanted))
 
 
-def names_in(module: cst.Module) -> Set[str]:
+def names_in(module: cst.Module, imap: ImportMap) -> Set[str]:
     """Every identifier of the file (to choose a new variable name that clashes with none)."""
-    return set(used_names(module)) | set(ImportMap.from_module(module).names)
+    return set(used_names(module)) | set(imap.names)
 
 
 def first_positional(call: cst.Call) -> Sequence[cst.Arg]:

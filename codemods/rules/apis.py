@@ -202,16 +202,16 @@ class InferenceModel(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, APIS):
+        if not _calls.may_call(imap, APIS, self.triggers):
             return module
-        planner = _InferencePlanner(imap, _calls.names_in(module))
+        planner = _InferencePlanner(imap, _calls.names_in(module, imap))
         module.visit(planner)
         planner.plan()
         if not planner.calls:
             return module
         module = module.visit(_InferenceRewriter(planner, ctx))
         after = {anchor: [INFERENCER] for anchor in planner.anchors}
-        return _calls.fix_imports(module, planner.anchors, after)
+        return _calls.fix_imports(module, imap, planner.anchors, after)
 
 
 _TRAIN_MOVED = {
@@ -234,13 +234,20 @@ _RESULT_TODO = ("runner.test() returns the metrics of cfg.test_evaluator, not pe
 class _RunnerRewriter(TodoTransformer):
     rule_id = "MMC202"
 
-    def __init__(self, imap, ctx: Context, runner: str, config_names) -> None:
+    def __init__(self, imap, ctx: Context, module: cst.Module) -> None:
         super().__init__()
         self.imap = imap
         self.ctx = ctx
-        self.runner = runner
-        self.config_names = config_names  # names of a config variable bound in the file
+        self.module = module
+        self._runner: Optional[str] = None
         self.anchors = set()
+
+    @property
+    def runner(self) -> str:
+        """The runner's variable name, chosen (one pass over the file) when first needed."""
+        if self._runner is None:
+            self._runner = _calls.unique_name("runner", _calls.names_in(self.module, self.imap))
+        return self._runner
 
     def leave_SimpleStatementLine(self, original, updated):
         call, targets = _calls.statement_call(updated)
@@ -269,7 +276,7 @@ class _RunnerRewriter(TodoTransformer):
         return self._replace(line, call, cfg, f"{self.runner}.train()")
 
     def _test(self, line, call, targets, name):
-        config = next(iter(self.config_names), None)
+        config = _config_name(self.module)
         if config is None:
             self.todo(f"{name} was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); {_TEST_TODO}")
             return line
@@ -290,8 +297,14 @@ class _RunnerRewriter(TodoTransformer):
 _RUNNER_CALLS = {"train_model": "train", "single_gpu_test": "test", "multi_gpu_test": "test"}
 
 
+def _config_name(module: cst.Module) -> Optional[str]:
+    """`cfg` (or `config`) if the file uses a variable of that name, for Runner.from_cfg."""
+    finder = _ConfigNames()
+    module.visit(finder)
+    return min(finder.found) if finder.found else None
+
+
 class _ConfigNames(cst.CSTVisitor):
-    """Is a variable called `cfg` (or `config`) bound anywhere in the file?"""
 
     NAMES = ("cfg", "config")
 
@@ -322,16 +335,13 @@ class TrainAndTest(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, APIS):
+        if not _calls.may_call(imap, APIS, self.triggers):
             return module
-        configs = _ConfigNames()
-        module.visit(configs)
-        runner = _calls.unique_name("runner", _calls.names_in(module))
-        rewriter = _RunnerRewriter(imap, ctx, runner, sorted(configs.found))
+        rewriter = _RunnerRewriter(imap, ctx, module)
         module = module.visit(rewriter)
         if not rewriter.anchors:
             return module
-        return _calls.fix_imports(module, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
+        return _calls.fix_imports(module, imap, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
 
 
 SET_SEED = ("mmengine.runner", "set_random_seed")
@@ -418,7 +428,7 @@ class RandomSeed(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, APIS):
+        if not _calls.may_call(imap, APIS, self.triggers):
             return module
         moved = {local: SET_SEED for local, target in imap.names.items()
                  if target.startswith(APIS + ".") and target.endswith(".set_random_seed")}
@@ -428,7 +438,7 @@ class RandomSeed(Rule):
             ctx.record(self.id, len(moved))
         if not rewriter.anchors and not moved:
             return module
-        return _calls.fix_imports(module, set(rewriter.anchors), rewriter.anchors, moved)
+        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
 
 
 _MODEL_ATTRIBUTES = {"CLASSES": "_dataset_meta[{q}classes{q}]", "cfg": "_config"}
@@ -509,7 +519,7 @@ class InitModelAttributes(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, APIS):
+        if not _calls.may_call(imap, APIS, self.triggers):
             return module
         finder = _InitModelNames(imap)
         module.visit(finder)
@@ -554,6 +564,6 @@ class InitModel(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, APIS):
+        if not _calls.may_call(imap, APIS, self.triggers):
             return module
         return module.visit(_InitModelCalls(imap))

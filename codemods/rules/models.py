@@ -20,7 +20,7 @@ import libcst as cst
 
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
-from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
+from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds, statements
 from codemods.todo import TodoTransformer
 
 GUIDE = "模块变动 / mmpretrain.models"
@@ -139,26 +139,25 @@ _CALLER_TODO = {
 }
 
 
-class _Models(cst.CSTVisitor):
+def _model_variables(module: cst.Module, imap, class_names: Set[str]) -> Set[str]:
     """Variables assigned from an mmcls / mmselfsup model class or builder."""
+    names = set()
+    for statement in statements(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and _builds_model(small.value, imap, class_names):
+                names.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+    return names
 
-    def __init__(self, imap, class_names: Set[str]) -> None:
-        self.imap = imap
-        self.class_names = class_names
-        self.names: Set[str] = set()
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if not isinstance(node.value, cst.Call) or not self._builds_model(node.value.func):
-            return
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.names.add(target.target.value)
-
-    def _builds_model(self, func) -> bool:
-        if isinstance(func, cst.Name) and func.value in self.class_names:
-            return True
-        return any(_calls.mmcls_function(self.imap, func, package, names)
-                   for package, names in _BUILDERS.items())
+def _builds_model(value, imap, class_names: Set[str]) -> bool:
+    if not isinstance(value, cst.Call):
+        return False
+    if isinstance(value.func, cst.Name) and value.func.value in class_names:
+        return True
+    return any(_calls.mmcls_function(imap, value.func, package, names)
+               for package, names in _BUILDERS.items())
 
 
 class MethodRenames(Rule):
@@ -186,11 +185,10 @@ class MethodRenames(Rule):
         if not _imports_old(imap):
             return module
         kinds = class_kinds(module, imap)
-        models = _Models(imap, {node.name.value for node in kinds})
-        module.visit(models)
-        if not kinds and not models.names:
+        models = _model_variables(module, imap, {node.name.value for node in kinds})
+        if not kinds and not models:
             return module
-        return module.visit(_Renamer(kinds, ctx, models.names))
+        return module.visit(_Renamer(kinds, ctx, models))
 
 
 # MMC302: the methods whose arguments changed. (kind, method) -> (expected first arguments,

@@ -53,13 +53,13 @@ class _CallRewriter(TodoTransformer):
 
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
     imap = ctx.import_map(module)
-    if not _calls.imports_package(imap, UTILS):
+    if not _calls.may_call(imap, UTILS, rule.triggers):
         return module
     rewriter = rewriter_class(imap, ctx, rule.id)
     module = module.visit(rewriter)
     if not rewriter.anchors:
         return module
-    return _calls.fix_imports(module, set(rewriter.anchors), rewriter.anchors)
+    return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors)
 
 
 class _Logger(_CallRewriter):
@@ -142,7 +142,7 @@ class AutoSelectDevice(Rule):
 
     def transform(self, module, ctx):
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, UTILS):
+        if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         # A name also used as a value (`auto_select_device = None` in an except branch, a
         # callback) keeps its local name: import get_device under it.
@@ -160,7 +160,7 @@ class AutoSelectDevice(Rule):
         module = module.visit(rewriter)
         if not rewriter.anchors and not moved:
             return module
-        return _calls.fix_imports(module, set(rewriter.anchors), rewriter.anchors, moved)
+        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
 
 
 class _DeviceCalls(cst.CSTVisitor):
@@ -214,7 +214,7 @@ class JsonLog(Rule):
 
     def transform(self, module, ctx):
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, UTILS):
+        if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         return module.visit(_JsonLog(imap, self.id))
 
@@ -305,8 +305,8 @@ class ModelWrappers(Rule):
 
     def transform(self, module, ctx):
         imap = ctx.import_map(module)
-        if not _calls.imports_package(imap, UTILS):
+        if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         rewriter = _Wrappers(imap, ctx, self.id)
         module = module.visit(rewriter)
-        return _calls.fix_imports(module, rewriter.anchors, {})
+        return _calls.fix_imports(module, imap, rewriter.anchors, {})

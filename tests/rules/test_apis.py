@@ -554,3 +554,15 @@ def test_init_model_todos():
     # TODO(mmcodemod): MMC205 0.x init_model put the model on 'cuda:0' by default; 1.2 leaves it on the CPU unless device= is given
     other = apis.init_model(cfg)
     """)
+
+
+def test_train_model_through_a_submodule_import():
+    check_transformed(RUNNER, """\
+    from mmcls.apis import train
+    train.train_model(model, data, cfg)
+    """, """\
+    from mmengine.runner import Runner
+    """ + TRAIN_TODO.format("data") + """
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    """)

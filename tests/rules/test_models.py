@@ -362,3 +362,21 @@ def test_signature_noop_outside_mm_classes():
         def loss(self, x, y):
             pass
     """)
+
+
+def test_calls_in_a_class_that_defines_neither_method():
+    check_transformed(RENAME, """\
+    from mmcls.models import ImageClassifier
+
+
+    class Probe(ImageClassifier):
+        def scores(self, img):
+            return self.head.simple_test(self.extract_feat(img))
+    """, """\
+    from mmcls.models import ImageClassifier
+
+
+    class Probe(ImageClassifier):
+        def scores(self, img):
+            return self.head.predict(self.extract_feat(img))
+    """)
