@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import stat
@@ -140,7 +141,13 @@ def test_migrated_files_compile(migrated):
 
 
 def test_second_run_changes_nothing(migrated):
-    assert migrated["after_second"] == migrated["after_first"]
+    first, second = migrated["after_first"], migrated["after_second"]
+    assert set(second) == set(first), "the second run created or removed files"
+    diffs = [_diff(first[name][0], second[name][0], f"first/{name}", f"second/{name}")
+             for name in sorted(first) if second[name][0] != first[name][0]]
+    assert not diffs, "the second run changed files:\n" + "".join(diffs)
+    for name in first:
+        assert second[name][1:] == first[name][1:], f"{name} was rewritten by the second run"
 
 
 def test_own_inference_model_untouched(migrated):
@@ -161,9 +168,10 @@ def test_golden(migrated, name):
     expected = (GOLDEN / name).read_bytes()
     actual = migrated["after_first"][name][0]
     if actual != expected:
-        import difflib
-
-        diff = "".join(difflib.unified_diff(
-            expected.decode("utf-8").splitlines(True), actual.decode("utf-8").splitlines(True),
-            f"expected/{name}", f"migrated/{name}"))
+        diff = _diff(expected, actual, f"expected/{name}", f"migrated/{name}")
         pytest.fail(f"migrated samples/{name} differs from tests/golden/samples/{name}:\n{diff}")
+
+
+def _diff(old: bytes, new: bytes, old_name: str, new_name: str) -> str:
+    return "".join(difflib.unified_diff(
+        old.decode("utf-8").splitlines(True), new.decode("utf-8").splitlines(True), old_name, new_name))
