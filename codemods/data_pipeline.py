@@ -193,11 +193,14 @@ class Converted:
     changed: bool = True
 
 
-def convert_transform(call: cst.Call) -> Converted:
-    """One pipeline `dict(type=...)` in 0.x form -> its 1.2 form."""
+def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Converted:
+    """One pipeline `dict(type=...)` in 0.x form -> its 1.2 form. `evaluate` reads a value
+    statically (variables, `{{_base_.x}}`), for AutoAugment/RandAugment policy presets."""
     name = type_name(call)
     if name is None:
         return Converted([call], changed=False)
+    if name in ("AutoAugment", "RandAugment") and evaluate is not None:
+        return _policies(call, name, evaluate)
     convert = _CONVERTERS.get(name)
     if convert is not None:
         return convert(call)
@@ -216,6 +219,30 @@ def _set_type(call: cst.Call, name: str) -> cst.Call:
     scope = old.split(".", 1)[0] + "." if "." in old else ""
     scope = "mmpretrain." if scope == "mmcls." else scope
     return set_kwarg(call, "type", quote(scope + name))
+
+
+def _policies(call, name, evaluate) -> Converted:
+    node = kwarg_value(call, "policies")
+    if node is None or string_value(node) is not None:
+        return Converted([call], changed=False)
+    value = evaluate(node)
+    preset = preset_name(name, value)
+    if preset is not None:
+        return _same(call, set_kwarg(call, "policies", quote(preset)))
+    if name != "RandAugment" or "magnitude_key" not in repr(value):
+        return Converted([call], changed=False)
+    if isinstance(node, cst.List):
+        # 1.2's augment transforms take no magnitude_key (RandAugment sets the magnitude itself)
+        return _same(call, set_kwarg(call, "policies", _drop_in_list(node, "magnitude_key")))
+    return Converted([call], ["RandAugment policies: 1.2 transforms take no magnitude_key; "
+                              "drop it from each policy (or use policies='timm_increasing')"],
+                     changed=False)
+
+
+def _drop_in_list(node: cst.List, key: str) -> cst.List:
+    return node.with_changes(elements=[
+        e.with_changes(value=drop_kwargs(e.value, key)) if is_dict_call(e.value) else e
+        for e in node.elements])
 
 
 def _load_image(call):
@@ -341,7 +368,89 @@ _CONVERTERS: dict = {
     "Pad": _pad,
     "Albu": _albu,
     "PackClsInputs": lambda call: _same(call, _set_type(call, "PackInputs")),  # 1.0rc name
+    # same conversions as 0.x ToPIL / ToNumpy (which made float32 arrays)
+    "ToPIL": lambda call: _same(call, _set_type(call, "NumpyToPIL")),
+    "ToNumpy": lambda call: _same(call, set_kwarg(_set_type(call, "PILToNumpy"), "dtype", quote("float32"))),
 }
+
+
+# ---------------------------------------------------------------- AutoAugment / RandAugment presets
+
+# The 0.x policy lists that 1.2 names (mmcls 0.25 `_base_/datasets/pipelines/rand_aug.py` and
+# `auto_aug.py`; 1.2 `datasets/transforms/auto_augment.py` AUTOAUG_POLICIES / RANDAUG_POLICIES).
+# (type, other arguments); floats rounded to 6 places.
+_TIMM_INCREASING = [
+    ("AutoContrast", {}),
+    ("Equalize", {}),
+    ("Invert", {}),
+    ("Rotate", {'magnitude_key': 'angle', 'magnitude_range': (0, 30)}),
+    ("Posterize", {'magnitude_key': 'bits', 'magnitude_range': (4, 0)}),
+    ("Solarize", {'magnitude_key': 'thr', 'magnitude_range': (256, 0)}),
+    ("SolarizeAdd", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 110)}),
+    ("ColorTransform", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.9)}),
+    ("Contrast", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.9)}),
+    ("Brightness", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.9)}),
+    ("Sharpness", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.9)}),
+    ("Shear", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.3), 'direction': 'horizontal'}),
+    ("Shear", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.3), 'direction': 'vertical'}),
+    ("Translate", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.45), 'direction': 'horizontal'}),
+    ("Translate", {'magnitude_key': 'magnitude', 'magnitude_range': (0, 0.45), 'direction': 'vertical'}),
+]
+_IMAGENET = [
+    [("Posterize", {'bits': 4, 'prob': 0.4}), ("Rotate", {'angle': 30.0, 'prob': 0.6})],
+    [("Solarize", {'thr': 113.777778, 'prob': 0.6}), ("AutoContrast", {'prob': 0.6})],
+    [("Equalize", {'prob': 0.8}), ("Equalize", {'prob': 0.6})],
+    [("Posterize", {'bits': 5, 'prob': 0.6}), ("Posterize", {'bits': 5, 'prob': 0.6})],
+    [("Equalize", {'prob': 0.4}), ("Solarize", {'thr': 142.222222, 'prob': 0.2})],
+    [("Equalize", {'prob': 0.4}), ("Rotate", {'angle': 26.666667, 'prob': 0.8})],
+    [("Solarize", {'thr': 170.666667, 'prob': 0.6}), ("Equalize", {'prob': 0.6})],
+    [("Posterize", {'bits': 6, 'prob': 0.8}), ("Equalize", {'prob': 1.0})],
+    [("Rotate", {'angle': 10.0, 'prob': 0.2}), ("Solarize", {'thr': 28.444444, 'prob': 0.6})],
+    [("Equalize", {'prob': 0.6}), ("Posterize", {'bits': 5, 'prob': 0.4})],
+    [("Rotate", {'angle': 26.666667, 'prob': 0.8}), ("ColorTransform", {'magnitude': 0.0, 'prob': 0.4})],
+    [("Rotate", {'angle': 30.0, 'prob': 0.4}), ("Equalize", {'prob': 0.6})],
+    [("Equalize", {'prob': 0.0}), ("Equalize", {'prob': 0.8})],
+    [("Invert", {'prob': 0.6}), ("Equalize", {'prob': 1.0})],
+    [("ColorTransform", {'magnitude': 0.4, 'prob': 0.6}), ("Contrast", {'magnitude': 0.8, 'prob': 1.0})],
+    [("Rotate", {'angle': 26.666667, 'prob': 0.8}), ("ColorTransform", {'magnitude': 0.2, 'prob': 1.0})],
+    [("ColorTransform", {'magnitude': 0.8, 'prob': 0.8}), ("Solarize", {'thr': 56.888889, 'prob': 0.8})],
+    [("Sharpness", {'magnitude': 0.7, 'prob': 0.4}), ("Invert", {'prob': 0.6})],
+    [("Shear", {'magnitude': 0.166667, 'prob': 0.6, 'direction': 'horizontal'}), ("Equalize", {'prob': 1.0})],
+    [("ColorTransform", {'magnitude': 0.0, 'prob': 0.4}), ("Equalize", {'prob': 0.6})],
+    [("Equalize", {'prob': 0.4}), ("Solarize", {'thr': 142.222222, 'prob': 0.2})],
+    [("Solarize", {'thr': 113.777778, 'prob': 0.6}), ("AutoContrast", {'prob': 0.6})],
+    [("Invert", {'prob': 0.6}), ("Equalize", {'prob': 1.0})],
+    [("ColorTransform", {'magnitude': 0.4, 'prob': 0.6}), ("Contrast", {'magnitude': 0.8, 'prob': 1.0})],
+    [("Equalize", {'prob': 0.8}), ("Equalize", {'prob': 0.6})],
+]
+
+PRESETS = {"RandAugment": ("timm_increasing", _TIMM_INCREASING), "AutoAugment": ("imagenet", _IMAGENET)}
+
+
+def _canon(value):
+    """A policy value as comparable plain data: tuples as lists, floats rounded."""
+    if isinstance(value, dict):
+        rest = {k: _canon(v) for k, v in value.items() if k != "type"}
+        return [value.get("type"), rest]
+    if isinstance(value, (list, tuple)):
+        return [_canon(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def preset_name(transform: str, policies) -> Optional[str]:
+    """'imagenet' / 'timm_increasing' when `policies` (an evaluated value) is that 0.x list."""
+    name, preset = PRESETS.get(transform, (None, None))
+    if name is None or not isinstance(policies, (list, tuple)):
+        return None
+    return name if _canon(policies) == _canon([_as_dict(p) for p in preset]) else None
+
+
+def _as_dict(entry):
+    if isinstance(entry, list):
+        return [_as_dict(e) for e in entry]
+    return {"type": entry[0], **entry[1]}
 
 
 # ---------------------------------------------------------------- pipelines
@@ -367,7 +476,8 @@ class PipelineResult:
     changed: bool = False
 
 
-def convert_pipeline(node: cst.List, keep_normalize: bool = False) -> PipelineResult:
+def convert_pipeline(node: cst.List, keep_normalize: bool = False,
+                     evaluate: Optional[Callable] = None) -> PipelineResult:
     """Convert each transform; ToTensor/ImageToTensor/Collect become one PackInputs where Collect
     was, Normalize is removed (returned, for the data preprocessor) unless `keep_normalize`."""
     result = PipelineResult(node)
@@ -391,7 +501,7 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False) -> PipelineRe
         if not is_dict_call(element.value):
             elements.append(element)
             continue
-        converted = convert_transform(element.value)
+        converted = convert_transform(element.value, evaluate)
         result.todos += converted.todos
         result.changed |= converted.changed
         elements += [element.with_changes(value=n) for n in converted.nodes]

@@ -127,6 +127,10 @@ def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
         if dp.is_dict_call(override):
             args.update(_loader_args(override, todos))
         dataset = dp.kwarg_value(data, split)
+        if dp.is_dict_call(dataset):
+            # older configs set a split's batch size inside its dataset dict
+            args.update(_loader_args(dataset, todos, only_loader=True))
+            dataset = dp.drop_kwargs(dataset, *BATCH, "workers_per_gpu")
         if dataset is not None:
             converted, notes = convert_dataset(dataset, type_of, split, (bases or {}).get(split))
             todos += notes
@@ -156,7 +160,7 @@ def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
     return statements or [_assign("train_dataloader", dp.dict_call([]))], todos
 
 
-def _loader_args(call: cst.Call, todos: List[str]) -> dict:
+def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False) -> dict:
     args = {}
     for arg in call.args:
         name = arg.keyword.value if arg.keyword is not None else None
@@ -164,6 +168,8 @@ def _loader_args(call: cst.Call, todos: List[str]) -> dict:
             args["batch_size"] = arg.value
         elif name == "workers_per_gpu":
             args["num_workers"] = arg.value
+        elif only_loader:
+            continue
         elif name in LOADER_KEYS or name == "shuffle":
             args[name] = arg.value
         elif name in (*SPLITS, *(f"{s}_dataloader" for s in SPLITS), "_delete_"):
@@ -274,7 +280,7 @@ def convert_dataset(node, type_of, split: str, base=None):
     if name == "ConcatDataset":
         return _concat(node, type_of, split)
     if name in SPLIT_BY_ROOT:
-        return _split_by_root(node, partial)
+        return _split_by_root(node, partial, split)
     if name == "CUB":
         return _cub(node, partial)
     if name == "VOC":
@@ -316,10 +322,13 @@ def _split_value(node, partial):
                   "test_mode when it chooses the data)"]
 
 
-def _split_by_root(node, partial):
+def _split_by_root(node, partial, split):
     if dp.kwarg(node, "split") is not None:
         return node, []  # already 1.x
     value, todos = _split_value(node, partial)
+    if split != "train" and not partial and dp.kwarg(node, "test_mode") is None:
+        todos.append(f"data.{split} had no test_mode=True, so it used the training split (kept "
+                     "as split='train'); write split='test' to evaluate on the test set")
     new = dp.rename_kwargs(node, {"data_prefix": "data_root"})
     if value is not None:
         new = dp.set_kwarg(dp.drop_kwargs(new, "test_mode"), "split", value)

@@ -29,8 +29,9 @@ MULTI_LABEL = {"VOC"}
 class _Pipelines(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self) -> None:
+    def __init__(self, evaluate=None) -> None:
         super().__init__()
+        self.evaluate = evaluate
         self.normalize: List[tuple] = []  # (top-level statement index, Normalize call)
         self.index = -1
         self.changes = 0
@@ -52,7 +53,7 @@ class _Pipelines(TodoTransformer):
     def leave_List(self, original, updated):
         if not dp.is_pipeline(updated):
             return updated
-        result = dp.convert_pipeline(updated)
+        result = dp.convert_pipeline(updated, evaluate=self.evaluate)
         for message in result.todos:
             self.todo(message)
         self.normalize += [(self.index, n) for n in result.normalize]
@@ -95,7 +96,7 @@ train_pipeline = [
     def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
-        visitor = _Pipelines()
+        visitor = _Pipelines(for_rule(module, ctx.path).evaluate)
         updated = module.visit(visitor)
         if visitor.changes:
             ctx.record(self.id, visitor.changes)

@@ -236,3 +236,24 @@ def test_unknown_loader_option_and_non_literal_test_mode_get_todos():
         dataset=dict(type='CIFAR10', data_root='d', test_mode=is_test),
         sampler=dict(type='DefaultSampler', shuffle=False))
     """, kind="config")
+
+
+def test_batch_size_inside_a_split_and_val_without_test_mode():
+    # 0.x MNIST without test_mode read the training set: kept, with a TODO
+    check_transformed(RULE, """\
+    data = dict(
+        samples_per_gpu=128,
+        train=dict(type='MNIST', data_prefix='data/mnist'),
+        val=dict(type='MNIST', data_prefix='data/mnist', samples_per_gpu=1, workers_per_gpu=0))
+    """, """\
+    # TODO(mmcodemod): MMC501 data.val had no test_mode=True, so it used the training split (kept as split='train'); write split='test' to evaluate on the test set
+    train_dataloader = dict(
+        batch_size=128,
+        dataset=dict(type='MNIST', data_root='data/mnist', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    val_dataloader = dict(
+        batch_size=1,
+        num_workers=0,
+        dataset=dict(type='MNIST', data_root='data/mnist', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")

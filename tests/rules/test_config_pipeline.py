@@ -230,3 +230,58 @@ def test_dataset_type_from_base(tmp_path):
     train_pipeline = [dict(type='PackInputs')]
     data = dict(train=dict(pipeline=train_pipeline))
     """, kind="config", path=tmp_path / "child.py")
+
+
+def test_policy_presets(tmp_path):
+    # the 0.x lists that 1.2 names: RandAugment 'timm_increasing', AutoAugment 'imagenet'
+    pipelines = tmp_path / "pipelines"
+    pipelines.mkdir()
+    (pipelines / "rand_aug.py").write_text(
+        "rand_increasing_policies = [\n"
+        "    dict(type='AutoContrast'),\n    dict(type='Equalize'),\n    dict(type='Invert'),\n"
+        "    dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30)),\n"
+        "    dict(type='Posterize', magnitude_key='bits', magnitude_range=(4, 0)),\n"
+        "    dict(type='Solarize', magnitude_key='thr', magnitude_range=(256, 0)),\n"
+        "    dict(type='SolarizeAdd', magnitude_key='magnitude', magnitude_range=(0, 110)),\n"
+        "    dict(type='ColorTransform', magnitude_key='magnitude', magnitude_range=(0, 0.9)),\n"
+        "    dict(type='Contrast', magnitude_key='magnitude', magnitude_range=(0, 0.9)),\n"
+        "    dict(type='Brightness', magnitude_key='magnitude', magnitude_range=(0, 0.9)),\n"
+        "    dict(type='Sharpness', magnitude_key='magnitude', magnitude_range=(0, 0.9)),\n"
+        "    dict(type='Shear', magnitude_key='magnitude', magnitude_range=(0, 0.3), direction='horizontal'),\n"
+        "    dict(type='Shear', magnitude_key='magnitude', magnitude_range=(0, 0.3), direction='vertical'),\n"
+        "    dict(type='Translate', magnitude_key='magnitude', magnitude_range=(0, 0.45), direction='horizontal'),\n"
+        "    dict(type='Translate', magnitude_key='magnitude', magnitude_range=(0, 0.45), direction='vertical'),\n"
+        "]\n")
+    check_transformed(RULE, """\
+    _base_ = ['./pipelines/rand_aug.py']
+    train_pipeline = [
+        dict(
+            type='RandAugment',
+            policies={{_base_.rand_increasing_policies}},
+            num_policies=2,
+            magnitude_level=9),
+        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30))]),
+        dict(type='Collect', keys=['img'])
+    ]
+    """, """\
+    _base_ = ['./pipelines/rand_aug.py']
+    train_pipeline = [
+        dict(
+            type='RandAugment',
+            policies='timm_increasing',
+            num_policies=2,
+            magnitude_level=9),
+        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_range=(0, 30))]),
+        dict(type='PackInputs')
+    ]
+    """, kind="config", path=tmp_path / "data.py")
+
+
+def test_pil_conversions():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [dict(type='ToPIL'), dict(type='ToNumpy'), dict(type='Collect', keys=['img'])]
+    """, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [dict(type='NumpyToPIL'), dict(type='PILToNumpy', dtype='float32'), dict(type='PackInputs')]
+    """, kind="config")
