@@ -69,7 +69,7 @@ class SelfSupData(Rule):
     title = "MMSelfSup data/data_source/views -> train_dataloader, MultiView, data_preprocessor"
     kind = CONFIG
     guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 数据集"
-    triggers = ("data_source", "samples_per_gpu", "workers_per_gpu", "num_views", "prefetch")
+    triggers = ("data",)  # also `data = dict(train=dict(pipeline=...))` over a base with data_source
     before = """\
 data_source = 'ImageNet'
 dataset_type = 'MultiViewDataset'

@@ -19,7 +19,7 @@ Algorithms 1.2 does not have keep their model with a TODO.
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -35,8 +35,7 @@ SELFSUP_ALGORITHMS = {"BarlowTwins", "BYOL", "CAE", "Classification", "DeepClust
                       "InterCLRMoCo", "MAE", "MaskFeat", "MMClsImageClassifierWrapper", "MoCo",
                       "MoCoV3", "NPID", "ODC", "RelativeLoc", "RotationPred", "SimCLR", "SimMIM",
                       "SimSiam", "SwAV"}
-UNSUPPORTED = {"DeepCluster", "InterCLRMoCo", "NPID", "ODC", "RelativeLoc", "RotationPred",
-               "MMClsImageClassifierWrapper"}
+UNSUPPORTED = {"DeepCluster", "InterCLRMoCo", "NPID", "ODC", "RelativeLoc", "RotationPred"}
 #: algorithm -> its momentum argument, whose meaning flipped (m -> 1 - m)
 MOMENTUM = {"MoCo": "momentum", "DenseCL": "momentum", "BYOL": "base_momentum",
             "MoCoV3": "base_momentum"}
@@ -82,16 +81,14 @@ def _backbone(backbone: dict, todos: List[str]) -> dict:
         elif indices:
             todos.append("backbone.out_indices: 0 (the stem) has no 1.2 equivalent; 1.2 counts "
                          "stages from 0")
-    if kind == "VisionTransformer":
+    if kind == "VisionTransformer" and ("stop_grad_conv1" in backbone or str(
+            plain(backbone.get("arch", ""))).startswith("mocov3")):  # MMSelfSup's, for MoCo v3
         backbone = CfgDict(backbone, type="MoCoV3ViT")
     if kind == "CAEViT":
         backbone = _renamed(backbone, {"init_values": "layer_scale_init_value"})
         backbone["type"] = "CAEPretrainViT"
         if backbone.pop("qkv_bias", True) is False:
             backbone["bias"] = "qv_bias"  # q and v biases, no k bias (1.2's CAE config)
-    if kind == "MIMVisionTransformer":
-        todos.append("MIMVisionTransformer: use 1.2 VisionTransformer (out_type='avg_featmap', "
-                     "final_norm=False for the fine-tuning recipe)")
     return backbone
 
 
@@ -184,23 +181,74 @@ def _maskfeat(model: dict, todos: List[str]) -> dict:
     return model
 
 
+VIT_DEPTH = {"b": 12, "base": 12, "s": 12, "small": 12, "l": 24, "large": 24, "h": 32, "huge": 32}
+
+
+def _cls_head(head: dict, todos: List[str]) -> Tuple[Optional[dict], Optional[dict]]:
+    """(neck, head) of 1.2 for a 0.x classification head; (None, None) if there is none."""
+    kind = _type(head)
+    classes = head.get("num_classes", 1000)
+    if kind == "ClsHead":
+        vit = plain(head.get("vit_backbone", False))  # the ViT's cls token, not a feature map
+        new = CfgDict(type="VisionTransformerClsHead" if vit else "LinearClsHead", num_classes=classes,
+                      in_channels=head.get("in_channels", 2048),
+                      loss=dict(type="CrossEntropyLoss", loss_weight=1.0))
+        if "init_cfg" in head:
+            new["init_cfg"] = head["init_cfg"]
+        elif vit:  # ClsHead's 0.x default for its Linear (VisionTransformerClsHead's differs)
+            new["init_cfg"] = dict(type="Normal", std=0.01, layer="Linear")
+        pool = dict(type="GlobalAveragePooling") if plain(head.get("with_avg_pool", False)) else None
+        return pool, new
+    width = head.get("embed_dim", 768)
+    if kind in ("MAEFinetuneHead", "MaskFeatFinetuneHead"):  # Linear, trunc_normal(std=2e-5)
+        loss = dict(type="LabelSmoothLoss", label_smooth_val=head.get("label_smooth_val", 0.1),
+                    mode="original")
+        return None, dict(type="LinearClsHead", num_classes=classes, in_channels=width, loss=loss,
+                          init_cfg=[dict(type="TruncNormal", layer="Linear", std=2e-5)])
+    if kind == "MAELinprobeHead":  # BatchNorm1d(affine=False) + Linear, trunc_normal(std=0.01)
+        return (dict(type="ClsBatchNormNeck", input_features=width),
+                dict(type="VisionTransformerClsHead", num_classes=classes, in_channels=width,
+                     loss=dict(type="CrossEntropyLoss"),
+                     init_cfg=[dict(type="TruncNormal", layer="Linear", std=0.01)]))
+    return None, None
+
+
+def _mim_vit(backbone: dict, todos: List[str]) -> dict:
+    """MIMVisionTransformer -> VisionTransformer: the mean of patch tokens + norm when
+    final_norm=False, the normed cls token otherwise; finetune=False froze every layer."""
+    final_norm = plain(backbone.get("final_norm", True))
+    out = CfgDict({k: v for k, v in backbone.items() if k not in ("finetune", "use_window", "init_values",
+                                                                   "output_cls_token")})
+    out["type"] = "VisionTransformer"
+    out["out_type"] = "cls_token" if final_norm else "avg_featmap"
+    if "init_values" in backbone:
+        out["layer_scale_init_value"] = backbone["init_values"]
+    if plain(backbone.get("finetune", True)) is False:
+        depth = VIT_DEPTH.get(plain(backbone.get("arch", "b")))
+        if depth is None:
+            todos.append("set backbone.frozen_stages to the number of layers (0.x froze them all)")
+        else:
+            out["frozen_stages"] = depth
+    if plain(backbone.get("use_window", False)):
+        todos.append("MIMVisionTransformer(use_window=True): relative position bias; use BEiTViT "
+                     "(use_rel_pos_bias=True) of 1.2")
+    return out
+
+
 def _classification(model: dict, todos: List[str]) -> dict:
-    head = model.get("head", {})
-    if _type(head) != "ClsHead":
-        todos.append("Classification: 1.2 uses ImageClassifier; convert its head to LinearClsHead")
+    """MMSelfSup's Classification (linear evaluation / fine-tuning) -> 1.2 ImageClassifier."""
+    neck, head = _cls_head(model.get("head", {}), todos)
+    if head is None:
+        todos.append(f"Classification with {_type(model.get('head'))}: 1.2 uses ImageClassifier; "
+                     "choose a 1.2 head (LinearClsHead, ...)")
         return model
     out = CfgDict({k: v for k, v in model.items() if k != "head"})
     out["type"] = "ImageClassifier"
-    if plain(head.get("with_avg_pool", False)) and "neck" not in out:
-        out["neck"] = dict(type="GlobalAveragePooling")
-    if plain(head.get("vit_backbone", False)):
-        todos.append("ClsHead(vit_backbone=True): use VisionTransformerClsHead")
-    new_head = CfgDict(type="LinearClsHead", num_classes=head.get("num_classes", 1000),
-                       in_channels=head.get("in_channels", 2048),
-                       loss=dict(type="CrossEntropyLoss", loss_weight=1.0))
-    if "init_cfg" in head:
-        new_head["init_cfg"] = head["init_cfg"]
-    out["head"] = new_head
+    if isinstance(out.get("backbone"), dict) and _type(out["backbone"]) == "MIMVisionTransformer":
+        out["backbone"] = _mim_vit(out["backbone"], todos)
+    if neck is not None and "neck" not in out:
+        out["neck"] = neck
+    out["head"] = head
     return out
 
 
@@ -218,6 +266,8 @@ def convert_model(model, todos: List[str]):
         return model
     if _type(model) == "Classification":
         model = _classification(model, todos)
+    if _type(model) == "MMClsImageClassifierWrapper":  # it wrapped an MMClassification model
+        model = CfgDict(model, type="ImageClassifier")
     model = _momentum(model)
     model = _cae(model)
     model = _maskfeat(model, todos)

@@ -32,7 +32,6 @@ NO_EQUIVALENT = {
                       "by a fixed angle); port it or drop it",
     "RandomAug": "RandomAug (timm's create_transform) has no 1.2 equivalent; build the pipeline "
                  "from RandAugment, RandomErasing, ColorJitter",
-    "Lighting": "MMSelfSup's Lighting worked on tensors; 1.2 Lighting needs eigval/eigvec",
 }
 
 
@@ -44,7 +43,7 @@ def _arg_value(call: cst.Call, name: str, default: str) -> cst.BaseExpression:
 def _build(name: str, pairs) -> cst.Call:
     """`dict(type=name, ...)` laid out like MMPretrain's configs (one argument per line when
     long) for a transform inside a top-level pipeline list."""
-    value = {"type": name, **{k: Unknown(v) for k, v in pairs}}
+    value = {"type": name, **{k: Unknown(v) if isinstance(v, cst.CSTNode) else v for k, v in pairs}}
     return cst.parse_expression(to_code(value, column=len(INDENT)).replace("\n", "\n" + INDENT))
 
 
@@ -156,6 +155,20 @@ def _random_crop(call):
     return Converted([new])
 
 
+#: MMSelfSup's fixed ImageNet PCA (eigval on [0, 1] RGB tensors; eigvec rows R, G, B) for the
+#: 1.2 Lighting on 0-255 BGR images: eigval * 255, rows in B, G, R order (1.2's resnest configs)
+EIGVAL = [55.4625, 4.794, 1.1475]
+EIGVEC = [[-0.5836, -0.6948, 0.4203], [-0.5808, -0.0045, -0.814], [-0.5675, 0.7192, 0.4009]]
+
+
+def _lighting(call):
+    if dp.kwarg(call, "eigval") is not None:
+        return Converted([call], changed=False)  # already 1.x
+    return Converted([_build("Lighting", [
+        ("eigval", EIGVAL), ("eigvec", EIGVEC),
+        ("alphastd", _arg_value(call, "alphastd", "0.1")), ("to_rgb", False)])])
+
+
 def _maskfeat_mask(call):
     """MaskFeatMaskGenerator(mask_window_size, mask_ratio) is BEiT's block masking in 1.2."""
     size = dp.int_value(_arg_value(call, "mask_window_size", "14"))
@@ -183,6 +196,7 @@ CONVERTERS = {
     "CenterCrop": _center_crop,
     "RandomCrop": _random_crop,
     "MaskFeatMaskGenerator": _maskfeat_mask,
+    "Lighting": _lighting,
 }
 #: names that tell a torchvision-style (MMSelfSup 0.x) pipeline
 SELFSUP_MARKERS = {"RandomHorizontalFlip", "RandomVerticalFlip", "RandomAppliedTrans",
@@ -237,21 +251,34 @@ def convert_selfsup_pipeline(node: cst.List, full: bool) -> PipelineResult:
         elements = _pack_last(_load_first(elements))
         result.changed |= len(elements) != before
     if result.changed:
-        result.node = node.with_changes(elements=_layout(elements, node))
+        result.node = _brackets(node.with_changes(elements=_layout(elements, node)))
     return result
 
 
 def _layout(elements: List[cst.Element], original: cst.List) -> List[cst.Element]:
-    """Commas in the style of the original list (one transform per line if it had several)."""
+    """One transform per line, as MMPretrain's configs write pipelines (a multi-line list keeps
+    its own comma style)."""
     if not elements:
         return elements
     commas = [e.comma for e in original.elements[:-1] if isinstance(e.comma, cst.Comma)]
-    style = commas[0] if commas else cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
-        indent=True, last_line=cst.SimpleWhitespace(INDENT)))
-    style = without_comment(style)
+    multi_line = commas and isinstance(commas[0].whitespace_after, cst.ParenthesizedWhitespace)
+    style = without_comment(commas[0]) if multi_line else cst.Comma(
+        whitespace_after=_NEW_LINE)
     last = original.elements[-1].comma if original.elements else cst.MaybeSentinel.DEFAULT
     out = [e.with_changes(comma=style) for e in elements[:-1]]
     return out + [elements[-1].with_changes(comma=last)]
+
+
+_NEW_LINE = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(INDENT))
+
+
+def _brackets(node: cst.List) -> cst.List:
+    """`[` and `]` on their own lines around a one-transform-per-line list."""
+    if isinstance(node.lbracket.whitespace_after, cst.ParenthesizedWhitespace):
+        return node
+    return node.with_changes(
+        lbracket=cst.LeftSquareBracket(whitespace_after=_NEW_LINE),
+        rbracket=cst.RightSquareBracket(whitespace_before=cst.ParenthesizedWhitespace(indent=True)))
 
 
 def without_comment(comma: cst.Comma) -> cst.Comma:

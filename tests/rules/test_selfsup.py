@@ -634,3 +634,71 @@ def test_old_model_cfgs_removed():
     """, """\
     optimizer_config = dict()
     """, kind="config")
+
+
+def test_classification_linear_eval():
+    # MMPretrain 1.2 mocov3/benchmarks/resnet50_8xb128-linear-coslr-90e_in1k.py shape:
+    # ImageClassifier, ResNet out_indices (3,), GlobalAveragePooling, LinearClsHead
+    check_transformed(MODEL, """\
+    model = dict(
+        type='Classification',
+        backbone=dict(type='ResNet', depth=50, out_indices=[4]),
+        head=dict(type='ClsHead', with_avg_pool=True, in_channels=2048, num_classes=1000))
+    """, """\
+    model = dict(
+        type='ImageClassifier',
+        backbone=dict(type='ResNet', depth=50, out_indices=[3]),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=2048,
+            loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        ),
+    )
+    """, kind="config")
+
+
+def test_mae_finetune():
+    # MMPretrain 1.2 mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py: VisionTransformer
+    # out_type='avg_featmap', final_norm=False; LinearClsHead with LabelSmoothLoss, TruncNormal 2e-5
+    check_transformed(MODEL, """\
+    model = dict(
+        type='Classification',
+        backbone=dict(type='MIMVisionTransformer', arch='b', final_norm=False),
+        head=dict(type='MAEFinetuneHead', num_classes=1000, embed_dim=768, label_smooth_val=0.1))
+    """, """\
+    model = dict(
+        type='ImageClassifier',
+        backbone=dict(
+            type='VisionTransformer',
+            arch='b',
+            final_norm=False,
+            out_type='avg_featmap',
+        ),
+        head=dict(
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=768,
+            loss=dict(
+                type='LabelSmoothLoss',
+                label_smooth_val=0.1,
+                mode='original',
+            ),
+            init_cfg=[dict(type='TruncNormal', layer='Linear', std=2e-05)],
+        ),
+    )
+    """, kind="config")
+
+
+def test_lighting_on_bgr_0_255():
+    # MMSelfSup's Lighting used ImageNet's PCA on [0, 1] RGB tensors; 1.2's resnest configs give
+    # the same PCA for 0-255 BGR images
+    result = migrate("""\
+    pipeline = [dict(type='RandomHorizontalFlip'), dict(type='ToTensor'), dict(type='Lighting')]
+    data = dict(train=dict(type='SingleViewDataset', data_source=dict(type='ImageNet',
+        data_prefix='train'), pipeline=pipeline))
+    """, DATA, "config")
+    assert ("eigval=[55.4625, 4.794, 1.1475],\n        eigvec=[\n            [-0.5836, -0.6948, 0.4203],"
+            in result)
+    assert "alphastd=0.1,\n        to_rgb=False," in result
