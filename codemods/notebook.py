@@ -22,6 +22,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from codemods import engine
+from codemods.rule import CONFIG
 from codemods.rules import select_rules
 from codemods.todo import find_todos
 
@@ -32,6 +33,8 @@ MARK_RE = re.compile(rf"^{MARK}\((\d+)\)\n", re.M)
 MAGIC_RE = re.compile(rf"^[ \t]*{MAGIC}\((\d+)\)$")
 # A line IPython rewrites: shell escapes, line magics, `x = !cmd`, `x = %magic`, help `obj?`.
 IPYTHON_LINE = re.compile(r"^[ \t]*([!%]|[\w.]+[ \t]*=[ \t]*[!%]|[\w.]+\?\??[ \t]*$)")
+# Cell magics whose body is Python: the magic line is masked like a line magic, the body migrated.
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -200,8 +203,12 @@ def unmask(text: str, saved: Sequence[str]) -> Optional[str]:
     return "\n".join(out) if sorted(seen) == sorted(set(seen)) and set(seen) <= set(range(len(saved))) else None
 
 
-def is_cell_magic(text: str) -> bool:
-    return text.lstrip().startswith("%%")
+def is_foreign_cell(text: str) -> bool:
+    """A cell run by a cell magic whose body is not Python (`%%bash`, `%%writefile x.py`, ...)."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not first.startswith("%%"):
+        return False
+    return first[2:].split(" ", 1)[0].strip() not in PYTHON_CELL_MAGICS
 
 
 # --- Migrating a notebook ----------------------------------------------------------------------
@@ -255,7 +262,9 @@ def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:
     except (UnicodeDecodeError, NotebookError, ValueError, AttributeError) as exc:
         reason = exc if isinstance(exc, NotebookError) else "not a valid notebook (UTF-8 JSON)"
         return engine.FileResult(name, "failed", reason=f"{reason}; left untouched")
-    rules = select_rules(options.select, options.ignore)
+    # Cells are code: config rules never apply, and their trigger words (`model`, `data`) would
+    # only make every notebook look like it needs parsing.
+    rules = [r for r in select_rules(options.select, options.ignore) if r.kind != CONFIG]
     regex = engine.trigger_regex(rules)
     if not python or regex is None or not any(regex.search(c.text) for c in cells):
         return engine.FileResult(name, "unchanged", kind="notebook")
@@ -263,7 +272,7 @@ def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:
 
 
 def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) -> engine.FileResult:
-    cells = [c for c in cells if not is_cell_magic(c.text)]
+    cells = [c for c in cells if not is_foreign_cell(c.text)]
     saved = {c.index: [] for c in cells}
     masked = {c.index: mask(c.text, saved[c.index]) for c in cells}
     joined = "".join(f"{MARK}({c.index})\n{_ends_with_newline(masked[c.index])}" for c in cells)
@@ -271,7 +280,7 @@ def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) 
         migration = engine.migrate_text(joined, None, rules, kind="code")
     except cst.ParserSyntaxError as exc:
         where = _cell_at(joined, exc.raw_line)
-        return engine.FileResult(name, "failed", reason=f"cell {where}: syntax error at line "
+        return engine.FileResult(name, "failed", reason=f"cell {where + 1}: syntax error at line "
                                  f"{exc.raw_line - _first_line(joined, where)}; left untouched")
     except engine.RuleError as exc:
         return engine.FileResult(name, "failed", reason=f"{exc} (file left untouched; please report)")
@@ -280,14 +289,11 @@ def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) 
     if error or parts is None:
         return engine.FileResult(name, "failed", reason="internal error: the migrated cells could not "
                                  "be put back; notebook left untouched, please report")
-    changes = []
-    for cell in cells:
-        new = parts[cell.index]
-        if not cell.text.endswith("\n") and new.endswith("\n"):
-            new = new[:-1]
-        if new != masked[cell.index] and unmask(new, saved[cell.index]) is not None:
-            spans = _cell_spans(migration.spans, joined, cell.index, masked[cell.index])
-            changes.append(CellChange(cell.index, masked[cell.index], new, spans, saved[cell.index]))
+    _keep_repeated_imports(parts, {i: _ends_with_newline(t) for i, t in masked.items()}, rules)
+    changes = _cell_changes(cells, parts, masked, saved, migration.spans, joined)
+    if changes is None:
+        return engine.FileResult(name, "failed", reason="internal error: a rule moved an IPython line; "
+                                 "notebook left untouched, please report")
     if not changes:
         return engine.FileResult(name, "unchanged", kind="notebook")
     result = NotebookResult(name, "changed", kind="notebook", old=text, changes=migration.changes,
@@ -297,8 +303,86 @@ def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) 
     return result
 
 
+def _cell_changes(cells, parts, masked, saved, spans, joined) -> Optional[List[CellChange]]:
+    """The cells whose migrated source differs; None if a placeholder cannot be restored."""
+    changes = []
+    for cell in cells:
+        new = parts[cell.index]
+        if not cell.text.endswith("\n") and new.endswith("\n"):
+            new = new[:-1]
+        if new == masked[cell.index]:
+            continue
+        if unmask(new, saved[cell.index]) is None:
+            return None
+        cell_spans = _cell_spans(spans, joined, cell.index, masked[cell.index])
+        changes.append(CellChange(cell.index, masked[cell.index], new, cell_spans, saved[cell.index]))
+    return changes
+
+
 def _ends_with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
+
+
+# --- Imports repeated in later cells ------------------------------------------------------------
+# In one file, an import that repeats an earlier one is dropped by the import rules. In a notebook
+# the repeat is deliberate: it lets a cell run on its own after a restart. So when a cell's migrated
+# source lost an import that an earlier cell has too, the import is put back.
+
+
+def _keep_repeated_imports(parts: Dict[int, str], masked: Dict[int, str], rules) -> None:
+    earlier: set = set()
+    for index, text in parts.items():
+        module = _parse(text)
+        if module is None:
+            return
+        if len(_imports(module)) < len(_imports(_parse(masked[index]) or module)):
+            parts[index] = _with_repeats(text, module, masked[index], earlier, rules)
+            module = _parse(parts[index]) or module
+        earlier |= set(_imports(module))
+
+
+def _with_repeats(text: str, module: cst.Module, masked: str, earlier: set, rules) -> str:
+    """`text` (a migrated cell) with the imports back that the cell, migrated alone, keeps and an
+    earlier cell already has."""
+    try:
+        alone = _parse(engine.migrate_text(masked, None, rules, kind="code").new)
+    except Exception:  # the joined migration worked; without this repair the cell is still valid
+        return text
+    if alone is None:
+        return text
+    have = set(_imports(module))
+    missing = [stmt for key, stmt in _imports(alone).items() if key not in have and key in earlier]
+    if not missing:
+        return text
+    drop = {id(stmt) for stmt in missing}
+    if alone.with_changes(body=[s for s in alone.body if id(s) not in drop]).code == text:
+        return alone.code  # the repeated imports were the only difference: keep them in place
+    body = list(module.body)
+    at = next((i for i, stmt in enumerate(body) if not _is_placeholder(stmt)), len(body))
+    body[at:at] = [stmt.with_changes(leading_lines=()) for stmt in missing]
+    return module.with_changes(body=body).code
+
+
+def _parse(text: str) -> Optional[cst.Module]:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+
+
+def _imports(module: cst.Module) -> Dict[str, cst.SimpleStatementLine]:
+    """The module's top-level import lines, by their code without comments above them."""
+    found = {}
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            found[module.code_for_node(stmt.with_changes(leading_lines=())).strip()] = stmt
+    return found
+
+
+def _is_placeholder(stmt: cst.CSTNode) -> bool:
+    code = cst.Module(body=[stmt]).code.strip()
+    return bool(MAGIC_RE.match(code.splitlines()[-1])) if code else False
 
 
 def _split(text: str, indexes: List[int]) -> Optional[Dict[int, str]]:

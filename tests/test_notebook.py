@@ -129,7 +129,7 @@ def test_a_cell_that_does_not_parse_is_named_and_the_notebook_left_alone(tmp_pat
     nb = dict(NB, cells=[code(lines("from mmcls.models import ResNet\n")), code(lines("x = (\n"))])
     root = repo(tmp_path, dump(nb))
     result = invoke(["run", "."], root)
-    assert result.exit_code == 2 and "demo.ipynb: cell 1: syntax error at line 1" in result.stderr
+    assert result.exit_code == 2 and "demo.ipynb: cell 2: syntax error at line 1" in result.stderr
     assert (root / "demo.ipynb").read_text() == dump(nb)
 
 
@@ -180,3 +180,28 @@ def test_interactive_review_per_cell(tmp_path):
     nb = json.loads(dump(NB))
     nb["cells"][2]["source"] = lines(CELL2_NEW)
     assert (root / "demo.ipynb").read_text(encoding="utf-8") == dump(nb)
+
+
+def test_cell_magics_with_a_python_body_are_migrated_others_not(tmp_path):
+    cells = [code(lines("%%time\nfrom mmcls.models import ResNet\n")),
+             code(lines("%%writefile tools/train.py\nfrom mmcls.models import ResNet\n")),
+             code(lines("%%capture out\nfrom mmcls.models import ResNet"))]
+    root = repo(tmp_path, dump(dict(NB, cells=cells)))
+    assert invoke(["run", ".", "--select", "MMC101"], root).exit_code == 0
+    sources = ["".join(c["source"]) for c in json.loads((root / "demo.ipynb").read_text())["cells"]]
+    assert sources == ["%%time\nfrom mmpretrain.models import ResNet\n",
+                       "%%writefile tools/train.py\nfrom mmcls.models import ResNet\n",
+                       "%%capture out\nfrom mmpretrain.models import ResNet"]
+
+
+def test_an_import_repeated_in_a_later_cell_is_kept(tmp_path):
+    """One file would lose the repeat; a notebook cell needs it to run on its own."""
+    cells = [code(lines("from mmcls.models import ResNet\nfrom mmcls.apis import init_model, inference_model\n"
+                        "model = init_model('c.py')\n")),
+             code(lines("import os\nfrom mmcls.models import ResNet\nnet = ResNet(depth=18)\n")),
+             code(lines("%%time\nfrom mmcls.models import ResNet\nresult = inference_model(model, 'a.jpg')"))]
+    root = repo(tmp_path, dump(dict(NB, cells=cells)))
+    assert invoke(["run", ".", "--select", "MMC101,MMC201"], root).exit_code == 0
+    sources = ["".join(c["source"]) for c in json.loads((root / "demo.ipynb").read_text())["cells"]]
+    assert sources[1] == "import os\nfrom mmpretrain.models import ResNet\nnet = ResNet(depth=18)\n"
+    assert sources[2] == "%%time\nfrom mmpretrain.models import ResNet\nresult = inferencer('a.jpg')[0]"
