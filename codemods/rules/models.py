@@ -101,9 +101,17 @@ class _Renamer(TodoTransformer):
         self.depth.pop()
         return updated
 
-    def visit_FunctionDef(self, node) -> None:
+    def _worth_walking(self) -> bool:
+        """Only code in mmcls classes, or any code when model variables exist, has renames."""
+        return bool(self.models) or bool(self.classes and self.classes[-1] is not None)
+
+    def visit_FunctionDef(self, node) -> bool:
         if self.depth:
             self.depth[-1] += 1
+        return self._worth_walking()
+
+    def visit_SimpleStatementLine(self, node) -> bool:
+        return self._worth_walking()
 
     def leave_FunctionDef(self, original, updated):
         if self.depth:
@@ -276,12 +284,16 @@ class _Signatures(TodoTransformer):
         self.classes.pop()
         return updated
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         kind = self.classes[-1] if self.classes else None
         message = kind and signature_todo(kind, node)
         if message:
             self.todo(message)
         self.classes.append(None)  # functions nested in methods are not methods
+        return False  # signatures only: the bodies need no walk
+
+    def visit_SimpleStatementLine(self, node) -> bool:
+        return False
 
     def leave_FunctionDef(self, original, updated):
         self.classes.pop()
