@@ -278,7 +278,69 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
             "get_root_logger was removed: use mmengine.logging.MMLogger.get_current_instance()"
         ),
     },
-    "mmselfsup.datasets.pipelines": {**_TRANSFORMS_TO_MMCV},
+    "mmselfsup.datasets.pipelines": {
+        **_TRANSFORMS_TO_MMCV,
+        "RandomAppliedTrans": Removed(
+            "RandomAppliedTrans was removed: use mmcv.transforms.RandomApply(transforms, prob=p)"
+        ),
+        "Solarization": Removed("Solarization was removed: use mmpretrain.datasets.transforms.Solarize(thr=..., prob=...)"),
+        "RandomAug": Removed("RandomAug was removed: use mmpretrain.datasets.transforms.RandAugment"),
+    },
+    "mmselfsup.datasets": {
+        **_rows("mmengine.dataset", "ConcatDataset RepeatDataset"),
+        **_removed(
+            "{name} was removed: MMPretrain 1.x uses ordinary datasets (e.g. ImageNet) with a MultiView "
+            "transform in the pipeline and PackInputs",
+            "MultiViewDataset SingleViewDataset DeepClusterDataset RelativeLocDataset RotationPredDataset BaseDataset",
+        ),
+        **_removed(
+            "{name} was removed: use sampler=dict(type='DefaultSampler', ...) in the dataloader config",
+            "DistributedSampler DistributedGivenIterationSampler DistributedGroupSampler GroupSampler",
+        ),
+        "PrefetchLoader": Removed("PrefetchLoader was removed: the data_preprocessor moves data to the device"),
+    },
+    "mmselfsup.core": {
+        "DefaultOptimizerConstructor": Move("mmengine.optim", "DefaultOptimWrapperConstructor"),
+        "TransformerFinetuneConstructor": Removed(
+            "TransformerFinetuneConstructor was removed: use optim_wrapper=dict(constructor="
+            "'LearningRateDecayOptimWrapperConstructor', paramwise_cfg=dict(layer_decay_rate=...))"
+        ),
+        "build_optimizer": _REGISTRIES["build_optimizer"],
+        **_removed(_HOOKS_TODO + " (optim_wrapper: accumulative_counts, type='AmpOptimWrapper')",
+                   "DistOptimizerHook GradAccumFp16OptimizerHook"),
+        "StepFixCosineAnnealingLrUpdaterHook": Removed(
+            "StepFixCosineAnnealingLrUpdaterHook was removed: use param_scheduler (LinearLR warm-up then "
+            "CosineAnnealingLR)"
+        ),
+        "MomentumUpdateHook": Removed(
+            "MomentumUpdateHook was removed: the algorithms update their momentum encoders themselves "
+            "(e.g. MoCo's momentum argument; EMA models use mmpretrain's EMA hooks)"
+        ),
+        **_removed("{name} was removed: MMPretrain 1.2 has no DeepCluster/ODC/InterCLR",
+                   "DeepClusterHook ODCHook InterCLRHook"),
+    },
+    "mmselfsup.models": {
+        "BaseModel": Move("mmpretrain.models.selfsup", "BaseSelfSupervisor"),
+        **_rows("mmpretrain.models.selfsup", "MAEViT MaskFeatViT SimMIMSwinTransformer"),
+        "Accuracy": Removed(
+            "the Accuracy module was removed from the models: use mmpretrain.evaluation.Accuracy"
+        ),
+        "accuracy": Removed("accuracy() was removed: use mmpretrain.evaluation.Accuracy.calculate(pred, target, topk)"),
+    },
+    "mmselfsup.utils": {
+        **_rows("mmpretrain.models.utils", "batch_shuffle_ddp batch_unshuffle_ddp"),
+        **_rows("mmengine.runner", "find_latest_checkpoint"),
+        **_rows("mmengine.utils.dl_utils", "tensor2imgs"),
+        "concat_all_gather": Removed(
+            "concat_all_gather was removed: use torch.cat(mmengine.dist.all_gather(tensor))"
+        ),
+        "setup_multi_processes": Removed(
+            "setup_multi_processes(cfg) was removed: the Runner does it from env_cfg.mp_cfg "
+            "(mmengine.utils.dl_utils.set_multi_processing)"
+        ),
+        **_removed("{name} was removed: test with mmengine.runner.Runner.from_cfg(cfg).test()",
+                   "single_gpu_test multi_gpu_test"),
+    },
     # ---------------- MMCV 1.x -> MMEngine / MMCV 2.x ----------------
     "mmcv": {
         **_rows("mmengine.config", "Config ConfigDict DictAction"),
@@ -353,6 +415,12 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
         "DataContainer": Removed("DataContainer was removed: data samples (mmpretrain.structures.DataSample) carry metadata"),
     },
     "mmcv.cnn": {
+        **{
+            n: Move("mmengine.registry", "MODELS")
+            for n in "MODELS NORM_LAYERS CONV_LAYERS ACTIVATION_LAYERS PADDING_LAYERS UPSAMPLE_LAYERS "
+            "PLUGIN_LAYERS DROPOUT_LAYERS ATTENTION FEEDFORWARD_NETWORK POSITIONAL_ENCODING TRANSFORMER_LAYER "
+            "TRANSFORMER_LAYER_SEQUENCE".split()
+        },
         **_rows(
             "mmengine.model",
             "constant_init xavier_init normal_init trunc_normal_init uniform_init kaiming_init caffe2_xavier_init "
@@ -372,10 +440,16 @@ REMOVED_MODULES: Dict[str, str] = {
     "mmcv.runner": "mmcv.runner was removed in MMCV 2.x: see mmengine.runner, mmengine.hooks, mmengine.model, "
     "mmengine.dist and mmengine.optim",
     "mmcv.parallel": "mmcv.parallel was removed in MMCV 2.x: the Runner wraps the model (mmengine.model wrappers)",
-    "mmcv.utils": "this mmcv.utils helper is not in MMCV 2.x: see mmengine.utils, mmengine.logging, mmengine.registry",
-    "mmcv.engine": "mmcv.engine was removed in MMCV 2.x: use mmengine.runner.Runner",
-    "mmcv.cnn.utils": "this mmcv.cnn.utils helper moved to mmengine (mmengine.model, mmengine.analysis)",
-    "mmcv": "this name is not in MMCV 2.x: see mmengine (config, fileio, utils, logging, registry)",
+    "mmcv.device": "mmcv.device was removed in MMCV 2.x: mmengine.device has get_device() and "
+    "is_*_available(); the Runner moves and wraps the model",
+}
+
+# Where to look when an mmcv 1.x name is not in MMCV 2.x and has no row of its own.
+MMCV_HINTS: Dict[str, str] = {
+    "mmcv": "see mmengine (config, fileio, utils, logging, registry)",
+    "mmcv.utils": "see mmengine.utils, mmengine.logging, mmengine.registry, mmengine.device",
+    "mmcv.cnn": "registries are merged into mmengine.registry.MODELS; weight init is in mmengine.model",
+    "mmcv.runner": REMOVED_MODULES["mmcv.runner"],
 }
 
 
@@ -460,10 +534,18 @@ def resolve_module(module: str) -> Optional[Resolution]:
         return None
     message = _removed_module_message(module)
     if message is None:
-        message = f"{module} has no counterpart in MMPretrain 1.2" + (f" (no {new})" if new else "")
-    elif message.startswith("this "):
-        message = f"{module} is not in MMCV 2.x" if root == "mmcv" else message
+        if root == "mmcv":
+            message = f"{module} is not in MMCV 2.x: {_mmcv_hint(module)}"
+        else:
+            message = f"{module} has no counterpart in MMPretrain 1.2" + (f" (no {new})" if new else "")
     return Removed(message)
+
+
+def _mmcv_hint(module: str) -> str:
+    for prefix in _prefixes(module):
+        if prefix in MMCV_HINTS:
+            return MMCV_HINTS[prefix]
+    return MMCV_HINTS["mmcv"]
 
 
 @lru_cache(maxsize=8192)
@@ -501,12 +583,10 @@ def resolve_name(module: str, name: str) -> Optional[Resolution]:
     if root == "mmcv" and is_target_module(module):
         if name in target_names(module) or is_target_module(f"{module}.{name}"):
             return None  # still in MMCV 2.x
-        if module not in REMOVED_MODULES:  # e.g. mmcv.cnn.foo that mmcv 2.x dropped
-            return Removed(f"{module}.{name} is not in MMCV 2.x (see mmengine)")
     message = _removed_module_message(module)
-    if message is None or message.startswith("this "):
+    if message is None:
         if root == "mmcv":
-            message = f"{module}.{name} is not in MMCV 2.x" + (f": {message[5:]}" if message else "")
+            message = f"{module}.{name} is not in MMCV 2.x: {_mmcv_hint(module)}"
         else:
             where = f" (not in {new})" if new else ""
             message = f"{module}.{name} has no counterpart in MMPretrain 1.2{where}"

@@ -160,7 +160,7 @@ class ModuleBinding:
     extra: List[Tuple[str, str]] = field(default_factory=list)  # (module, name) from-imports to add
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
     """Every import that binds something from a source package, and the names the file defines."""
 
     def __init__(self, fork: Optional[Tuple[List[str], bool]]) -> None:
@@ -233,15 +233,41 @@ class _Collector(cst.CSTVisitor):
         for alias in node.names:
             self.other.setdefault(_alias_local(alias), set()).add(f"{prefix}.{dotted(alias.name)}")
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.defined.add(node.name.value)
+    def walk(self, body: Sequence[cst.CSTNode]) -> None:
+        """Visit the statements only (imports sit in statement lists; expressions are skipped,
+        which keeps this pass a small fraction of a full tree walk)."""
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Import):
+                        self.visit_Import(small)
+                    elif isinstance(small, cst.ImportFrom):
+                        self.visit_ImportFrom(small)
+                    elif isinstance(small, cst.Assign):
+                        self.defined.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.defined.add(small.target.value)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                    self.defined.add(stmt.name.value)
+                for block in _blocks(stmt):
+                    self.walk(block)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.defined.add(node.name.value)
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        if isinstance(node.target, cst.Name):
-            self.defined.add(node.target.value)
+def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
+    """The statement lists inside a compound statement (not one-line suites: `try: import x`)."""
+    blocks = []
+    for part in (stmt, getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None),
+                 *getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+        if part is None:
+            continue
+        if isinstance(part, cst.If) and part is not stmt:  # elif: its own body and orelse
+            blocks.extend(_blocks(part))
+            continue
+        body = getattr(part, "body", None)
+        if isinstance(body, cst.IndentedBlock):
+            blocks.append(body.body)
+    return blocks
 
 
 def _is_module(qualified: str) -> bool:
@@ -257,29 +283,89 @@ def _is_module(qualified: str) -> bool:
     return table.source_root(qualified) == "mmcv" and table.is_target_module(qualified)
 
 
-class _ChainScanner(cst.CSTVisitor):
-    """Every Name/Attribute chain rooted at a module binding's local name."""
+# A read-only walk over node fields: LibCST's own visit() rebuilds every node, even for a visitor,
+# which costs about as much as parsing. These walks only read attributes.
+_SKIP_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after",
+                "header", "footer", "colon", "equal", "operator", "dot", "star", "arrow", "newline", "quote")
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
-    def __init__(self, roots: Set[str]) -> None:
-        self.roots = roots
-        self.chains: Set[str] = set()
 
-    def visit_Import(self, node) -> bool:
-        return False
+def _node_fields(kind: type) -> Tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        import dataclasses
 
-    def visit_ImportFrom(self, node) -> bool:
-        return False
+        fields = tuple(
+            f.name for f in dataclasses.fields(kind)
+            if not any(f.name.startswith(p) or f.name.endswith(p) for p in _SKIP_FIELDS)
+        )
+        _FIELDS[kind] = fields
+    return fields
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        text = dotted(node)
-        if text is not None and text.split(".", 1)[0] in self.roots:
-            self.chains.add(text)
-            return False
-        return True
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.roots:
-            self.chains.add(node.value)
+def _children(node: cst.CSTNode):
+    for name in _node_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def _mentions(node: cst.CSTNode, names: Set[str]) -> bool:
+    """Does `node` contain a Name whose value is in `names`?"""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            if current.value in names:
+                return True
+            continue
+        if isinstance(current, (cst.Import, cst.ImportFrom, cst.BaseString)):
+            continue
+        stack.extend(_children(current))
+    return False
+
+
+def paths_to(module: cst.Module, predicate) -> Set[int]:
+    """ids of the nodes on the way from `module` to every node for which `predicate` is true
+    (a transformer that descends only into those visits a handful of nodes)."""
+    found: Set[int] = set()
+    stack: List[Tuple[cst.CSTNode, Tuple[int, ...]]] = [(module, ())]
+    while stack:
+        current, path = stack.pop()
+        if predicate(current):
+            found.update(path)
+            found.add(id(current))
+            continue
+        inner = path + (id(current),)
+        stack.extend((child, inner) for child in _children(current))
+    return found
+
+
+def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
+    """Every Name/Attribute chain rooted at a module binding's local name, in order of first use
+    (imports for rewritten chains are added in that order)."""
+    chains: Dict[str, None] = {}
+    stack: List[cst.CSTNode] = [module]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            if current.value in roots:
+                chains.setdefault(current.value)
+            continue
+        if isinstance(current, cst.Attribute):
+            text = dotted(current)
+            if text is not None:
+                if text.split(".", 1)[0] in roots:
+                    chains.setdefault(text)
+                continue  # a plain chain rooted elsewhere: nothing inside
+        if isinstance(current, (cst.Import, cst.ImportFrom, cst.BaseString)):
+            continue
+        stack.extend(reversed(list(_children(current))))
+    return chains
 
 
 # --------------------------------------------------------------------------- the transformer
@@ -288,7 +374,7 @@ class _ChainScanner(cst.CSTVisitor):
 class _Rewrite(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self, collector: _Collector, chains: Set[str]) -> None:
+    def __init__(self, collector: _Collector, chains: Dict[str, None]) -> None:
         super().__init__()
         self.c = collector
         self.count = 0
@@ -316,7 +402,7 @@ class _Rewrite(TodoTransformer):
             return True
         return False
 
-    def _plan(self, chains: Set[str]) -> None:
+    def _plan(self, chains: Dict[str, None]) -> None:
         for local, bindings in self.c.names.items():
             kinds = {(type(b), b.base if isinstance(b, ModuleBinding) else (b.module, b.name)) for b in bindings}
             if len(kinds) > 1:
@@ -434,6 +520,33 @@ class _Rewrite(TodoTransformer):
 
     def leave_Module(self, original_node, updated_node):
         return without_header_duplicates(updated_node)
+
+    # ---- walk statement lists, and only the statements that mention a watched name
+    _CONTAINERS = (
+        cst.Module, cst.IndentedBlock, cst.FunctionDef, cst.ClassDef, cst.If, cst.Else, cst.Try,
+        cst.ExceptHandler, cst.Finally, cst.With, cst.For, cst.While,
+        *(getattr(cst, n) for n in ("TryStar", "ExceptStarHandler", "Match", "MatchCase") if hasattr(cst, n)),
+    )
+
+    watch: Set[str] = set()  # names whose usages may change
+    _inside = 0  # > 0 within a node known to mention a watched name
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        descend = super().on_visit(node)
+        if self._inside:
+            self._inside += 1
+            return descend
+        if isinstance(node, self._CONTAINERS):
+            return descend
+        if self.watch and _mentions(node, self.watch):
+            self._inside = 1
+            return descend
+        return False
+
+    def on_leave(self, original_node, updated_node):
+        if self._inside:
+            self._inside -= 1
+        return super().on_leave(original_node, updated_node)
 
     # ---- scopes for de-duplication
     def visit_IndentedBlock(self, node) -> None:
@@ -763,16 +876,15 @@ class ImportsRule(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         collector = _Collector(_fork_module(ctx.path))
-        module.visit(collector)
+        collector.walk(module.body)
         if not collector.names:
             return module
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
-        chains: Set[str] = set()
-        if roots:
-            scanner = _ChainScanner(roots)
-            module.visit(scanner)
-            chains = scanner.chains
+        chains = _scan_chains(module, roots) if roots else {}
         rewrite = _Rewrite(collector, chains)
+        rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
+            local for local, b in rewrite.names.items() if b.usage is not None
+        }
         updated = module.visit(rewrite)
         if rewrite.count:
             ctx.record(RULE_ID, rewrite.count)

@@ -20,10 +20,11 @@ import libcst as cst
 from codemods.data import modules as table
 from codemods.data.modules import Move, Removed
 from codemods.rule import ANY, Context, Rule
-from codemods.rules.imports import without_header_duplicates
+from codemods.rules.imports import paths_to, without_header_duplicates
 from codemods.todo import TodoTransformer
 
 RULE_ID = "MMC102"
+QUOTED = re.compile(r"""['"](mmcls|mmselfsup)[.:]""")
 DOTTED = re.compile(r"(mmcls|mmselfsup)(\.[A-Za-z_][A-Za-z0-9_]*)+")
 ZOO = re.compile(r"(mmcls|mmselfsup)://")
 ZOO_TODO = (
@@ -48,12 +49,20 @@ def new_path(text: str) -> Optional[object]:
     return row if row is not None else res
 
 
+def _candidate(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.SimpleString) and QUOTED.match(node.value) is not None
+
+
 class _Strings(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self) -> None:
+    def __init__(self, wanted: set) -> None:
         super().__init__()
         self.count = 0
+        self.wanted = wanted  # ids of the nodes on the way to a string to look at
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return super().on_visit(node) and id(node) in self.wanted
 
     def leave_SimpleString(self, original_node, updated_node):
         value = updated_node.raw_value
@@ -91,8 +100,14 @@ class StringsRule(Rule):
         "model = dict(type='mmpretrain.ImageClassifier')\n"
     )
 
+    def applies_to(self, kind: str, text: str) -> bool:
+        return QUOTED.search(text) is not None
+
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        transformer = _Strings()
+        wanted = paths_to(module, _candidate)
+        if not wanted:
+            return module
+        transformer = _Strings(wanted)
         updated = without_header_duplicates(module.visit(transformer))
         if transformer.count:
             ctx.record(RULE_ID, transformer.count)

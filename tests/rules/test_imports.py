@@ -331,3 +331,31 @@ def test_semicolon_line():
         "import os; from mmcls.models import HEADS\nHEADS.get('x')\n",
         "import os; from mmpretrain.registry import MODELS\nMODELS.get('x')\n",
     )
+
+
+def test_imports_in_every_branch_of_an_elif_chain():
+    check_transformed(
+        RULE,
+        """\
+        def f(device):
+            if device == 'a':
+                pass
+            elif device == 'b':
+                from mmcls.models import HEADS
+            elif device == 'c':
+                pass
+            else:
+                from mmcls.models import NECKS
+        """,
+        """\
+        def f(device):
+            if device == 'a':
+                pass
+            elif device == 'b':
+                from mmpretrain.registry import MODELS
+            elif device == 'c':
+                pass
+            else:
+                from mmpretrain.registry import MODELS
+        """,
+    )
