@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from codemods.report import SCHEMA, validate
+from codemods.report import SCHEMA, markdown, validate
 from tests.gitrepo import invoke, make_repo
 
 RESNET = "from mmcls.models import ResNet\n\nnet = ResNet(depth=18)\n"
@@ -69,6 +69,7 @@ def test_refused_and_missing_files_are_in_the_report(repo):
     assert validate(doc) == []
     files = by_path(doc)
     assert files["train.py"]["status"] == "refused" and files["train.py"]["rules"] == {}
+    assert "--allow-dirty" in files["train.py"]["error"]
     assert files["nope"]["status"] == "failed" and "no such file" in files["nope"]["error"]
     assert doc["totals"]["refused"] == 1
 
@@ -130,3 +131,17 @@ def test_schema_is_valid_json_schema_when_jsonschema_is_installed():
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.validate(GOOD, SCHEMA)
+
+
+def test_long_markdown_is_cut_below_the_pull_request_limit():
+    todo = {"line": 1, "rule": "MMC201", "message": "m" * 300, "guide": "g"}
+    files = [{"path": f"pkg/m{i}.py", "status": "changed", "rules": {"MMC101": 1}, "todos": [todo] * 3,
+              "error": None} for i in range(400)]
+    doc = copy.deepcopy(GOOD)
+    doc["files"] = files
+    doc["totals"].update(files=400, changed=400, todos=1200)
+    text = markdown(doc)
+    assert len(text) <= 60_000
+    assert "- ... and " in text and "more (the JSON report has them all)" in text
+    assert "| TODOs left for a person | 1200 |" in text and text.rstrip().endswith("`mmcodemod run .`")
+    assert markdown(GOOD) == markdown(GOOD, limit=10**9)
