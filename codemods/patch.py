@@ -60,6 +60,31 @@ class PatchWriter:
         write_file(self.target, b"".join(self.parts))
 
 
+class PatchOutput:
+    """Collects what was (or would be) written into one patch file."""
+
+    def __init__(self, target: str) -> None:
+        self.writer = PatchWriter(target)
+        self.errors: List[str] = []
+
+    def problem(self, path: str, reason: str) -> None:
+        pass
+
+    def add(self, result, outcome: str) -> None:
+        if outcome != "changed":
+            return
+        try:
+            self.writer.add(result.path, result.old, result.new, result.encoding, result.bom)
+        except PatchError as exc:
+            self.errors.append(str(exc))
+
+    def finish(self) -> Optional[str]:
+        if self.errors:
+            raise PatchError("; ".join(self.errors) + f"; {self.writer.target} not written")
+        self.writer.write()
+        return self.writer.target
+
+
 def write_file(target: str, data: bytes) -> None:
     """Write `data` to `target` through a temporary file, so a reader never sees half of it."""
     path = Path(os.path.abspath(target))

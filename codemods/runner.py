@@ -17,7 +17,7 @@ from codemods.discover import discover
 from codemods.files import encode, write_atomic
 from codemods.gitguard import DirtyGuard
 from codemods.notebook import NotebookResult, is_notebook, process_notebook, review_notebook
-from codemods.patch import PatchError, PatchWriter
+from codemods.patch import PatchError, PatchOutput
 from codemods.rules import select_rules
 
 WRITE, DIFF, CHECK, INTERACTIVE = "write", "diff", "check", "interactive"
@@ -170,31 +170,6 @@ def _finish(observers, settings: Settings, console: Console) -> bool:
         if written:
             console.info(f"wrote {written}")
     return ok
-
-
-class PatchOutput:
-    """Collects what was (or would be) written into one patch file."""
-
-    def __init__(self, target: str) -> None:
-        self.writer = PatchWriter(target)
-        self.errors: List[str] = []
-
-    def problem(self, path: str, reason: str) -> None:
-        pass
-
-    def add(self, result: engine.FileResult, outcome: str) -> None:
-        if outcome != "changed":
-            return
-        try:
-            self.writer.add(result.path, result.old, result.new, result.encoding, result.bom)
-        except PatchError as exc:
-            self.errors.append(str(exc))
-
-    def finish(self) -> Optional[str]:
-        if self.errors:
-            raise PatchError("; ".join(self.errors) + f"; {self.writer.target} not written")
-        self.writer.write()
-        return self.writer.target
 
 
 def _count(result: engine.FileResult, totals: Totals, console: Console) -> None:
