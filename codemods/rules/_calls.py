@@ -14,8 +14,43 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from codemods.importmap import ImportMap, dotted, relative_module
+from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")
+
+
+# What `from mmcls.apis import *` / `from mmcls.utils import *` bind (their __all__ in mmcls 0.25).
+STAR_EXPORTS = {
+    "mmcls.apis": ("inference_model", "init_model", "show_result_pyplot", "multi_gpu_test",
+                   "single_gpu_test", "init_random_seed", "set_random_seed", "train_model"),
+    "mmcls.utils": ("collect_env", "auto_select_device", "wrap_distributed_model",
+                    "wrap_non_distributed_model", "get_root_logger", "load_json_log",
+                    "setup_multi_processes"),
+}
+
+
+def import_map(ctx, module: cst.Module) -> ImportMap:
+    """The context's import map, plus the names a star import from mmcls.apis / mmcls.utils binds."""
+    imap = ctx.import_map(module)
+    stars, defined = {}, set()
+    for statement in statements(module.body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            defined.add(statement.name.value)  # a def of the same name hides the star import
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            package = _star_package(small)
+            stars.update({n: f"{package}.{n}" for n in STAR_EXPORTS.get(package, ())})
+    if not stars:
+        return imap
+    stars = {n: q for n, q in stars.items() if n not in defined}
+    return ImportMap({**stars, **imap.names})
+
+
+def _star_package(small) -> Optional[str]:
+    if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+        return relative_module(small)
+    return None
 
 
 def mmcls_function(imap: ImportMap, func: cst.BaseExpression, package: str,
@@ -197,6 +232,8 @@ class _ImportFixer(cst.CSTTransformer):
         """(statement or None if emptied, local names it binds, moved imports)."""
         if isinstance(small, cst.Import):
             return small, [_local(a) for a in small.names], []
+        if _star_package(small) in STAR_EXPORTS:
+            return small, list(STAR_EXPORTS[_star_package(small)]), []
         if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
             return small, [], []
         bound = [_local(a) for a in small.names]
@@ -266,7 +303,7 @@ def statement_call(line: cst.SimpleStatementLine):
     return None, None
 
 
-def statements(code: str, like: cst.SimpleStatementLine) -> List[cst.SimpleStatementLine]:
+def parse_lines(code: str, like: cst.SimpleStatementLine) -> List[cst.SimpleStatementLine]:
     """Parse `code` into statement lines; the first keeps the comments above `like`."""
     body = list(cst.parse_module(code).body)
     body[0] = body[0].with_changes(leading_lines=like.leading_lines)

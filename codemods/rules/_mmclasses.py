@@ -8,11 +8,12 @@ fork: `from ..builder import CLASSIFIERS`). Everything else (a user's own nn.Mod
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional
+from typing import Dict, Optional
 
 import libcst as cst
 
 from codemods.importmap import ImportMap
+from codemods.rules._scopes import statements
 
 CLASSIFIER = "classifier"  # mmcls classifiers: BaseClassifier, ImageClassifier
 HEAD = "head"  # mmcls classification heads (forward_train calls self.loss(cls_score, gt_label))
@@ -80,35 +81,6 @@ def registry_kind(imap: ImportMap, decorator: cst.Decorator) -> Optional[str]:
     if kind == HEAD and package.startswith("mmselfsup"):
         return SELFSUP_HEAD
     return kind
-
-
-def statements(body) -> Iterator[cst.CSTNode]:
-    """Every statement under `body`, nested ones included, without visiting expressions.
-
-    Classes and assignments are statements: walking only statements finds them at a fraction
-    of the cost of a full visitor pass.
-    """
-    for statement in body:
-        yield statement
-        if isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for block in _blocks(statement):
-            yield from statements(block.body)
-
-
-def _blocks(statement) -> Iterator[cst.BaseSuite]:
-    for name in ("body", "orelse", "finalbody"):
-        part = getattr(statement, name, None)
-        if isinstance(part, (cst.Else, cst.Finally)):
-            part = part.body
-        if isinstance(part, cst.If):  # elif: its body, its own elif/else
-            yield from _blocks(part)
-        elif isinstance(part, cst.IndentedBlock):
-            yield part
-    for handler in getattr(statement, "handlers", ()):
-        yield handler.body
-    for case in getattr(statement, "cases", ()):
-        yield case.body
 
 
 def class_kinds(module: cst.Module, imap: ImportMap) -> Dict[cst.ClassDef, str]:

@@ -8,7 +8,7 @@ falls back to an inline expression, which is always correct.
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -215,3 +215,32 @@ def _import_locals(small: cst.BaseSmallStatement):
         else:
             names.append(dotted(alias.name).split(".")[0])
     return names
+
+
+def statements(body) -> Iterator[cst.CSTNode]:
+    """Every statement under `body`, nested ones included, without visiting expressions.
+
+    Classes and assignments are statements: walking only statements finds them at a fraction
+    of the cost of a full visitor pass.
+    """
+    for statement in body:
+        yield statement
+        if isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for block in _blocks(statement):
+            yield from statements(block.body)
+
+
+def _blocks(statement) -> Iterator[cst.BaseSuite]:
+    for name in ("body", "orelse", "finalbody"):
+        part = getattr(statement, name, None)
+        if isinstance(part, (cst.Else, cst.Finally)):
+            part = part.body
+        if isinstance(part, cst.If):  # elif: its body, its own elif/else
+            yield from _blocks(part)
+        elif isinstance(part, cst.IndentedBlock):
+            yield part
+    for handler in getattr(statement, "handlers", ()):
+        yield handler.body
+    for case in getattr(statement, "cases", ()):
+        yield case.body

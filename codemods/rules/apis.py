@@ -201,7 +201,7 @@ class InferenceModel(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         planner = _InferencePlanner(imap, _calls.names_in(module, imap))
@@ -291,7 +291,7 @@ class _RunnerRewriter(TodoTransformer):
         self.ctx.record(self.rule_id)
         self.anchors.add(_calls.root_name(call.func))
         code = f"{self.runner} = {RUNNER[1]}.from_cfg({_calls.code_of(cfg)})\n{last}\n"
-        return cst.FlattenSentinel(_calls.statements(code, line))
+        return cst.FlattenSentinel(_calls.parse_lines(code, line))
 
 
 _RUNNER_CALLS = {"train_model": "train", "single_gpu_test": "test", "multi_gpu_test": "test"}
@@ -334,7 +334,7 @@ class TrainAndTest(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         rewriter = _RunnerRewriter(imap, ctx, module)
@@ -427,13 +427,17 @@ class RandomSeed(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         moved = {local: SET_SEED for local, target in imap.names.items()
                  if target.startswith(APIS + ".") and target.endswith(".set_random_seed")}
         rewriter = _SeedRewriter(imap, ctx)
         module = module.visit(rewriter)
+        for local in set(moved) - set(ctx.import_map(module).names):
+            # bound by `from mmcls.apis import *`: import the new function after it
+            del moved[local]
+            rewriter.anchors.setdefault(local, []).append(SET_SEED)
         if moved:
             ctx.record(self.id, len(moved))
         if not rewriter.anchors and not moved:
@@ -518,7 +522,7 @@ class InitModelAttributes(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         finder = _InitModelNames(imap)
@@ -563,7 +567,7 @@ class InitModel(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         return module.visit(_InitModelCalls(imap))

@@ -20,7 +20,8 @@ import libcst as cst
 
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
-from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds, statements
+from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
+from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer
 
 GUIDE = "模块变动 / mmpretrain.models"

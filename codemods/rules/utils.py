@@ -52,7 +52,7 @@ class _CallRewriter(TodoTransformer):
 
 
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
-    imap = ctx.import_map(module)
+    imap = _calls.import_map(ctx, module)
     if not _calls.may_call(imap, UTILS, rule.triggers):
         return module
     rewriter = rewriter_class(imap, ctx, rule.id)
@@ -141,7 +141,7 @@ class AutoSelectDevice(Rule):
     after = "from mmengine.device import get_device\ncfg.device = get_device()\n"
 
     def transform(self, module, ctx):
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         # A name also used as a value (`auto_select_device = None` in an except branch, a
@@ -213,7 +213,7 @@ class JsonLog(Rule):
     )
 
     def transform(self, module, ctx):
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         return module.visit(_JsonLog(imap, self.id))
@@ -304,7 +304,7 @@ class ModelWrappers(Rule):
     after = ""
 
     def transform(self, module, ctx):
-        imap = ctx.import_map(module)
+        imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         rewriter = _Wrappers(imap, ctx, self.id)

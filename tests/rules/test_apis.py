@@ -566,3 +566,39 @@ def test_train_model_through_a_submodule_import():
     runner = Runner.from_cfg(cfg)
     runner.train()
     """)
+
+
+def test_star_import():
+    check_transformed([INFER, RUNNER, SEED], """\
+    from mmcls.apis import *
+
+    set_random_seed(0)
+    model = init_model('cfg.py')
+    result = inference_model(model, 'a.jpg')
+    train_model(model, data, cfg)
+    """, """\
+    from mmcls.apis import *
+    from mmengine.runner import set_random_seed
+    from mmengine.runner import Runner
+    from mmpretrain.apis import ImageClassificationInferencer
+
+    set_random_seed(0)
+    model = init_model('cfg.py')
+    inferencer = ImageClassificationInferencer(model)
+    result = inferencer('a.jpg')[0]
+    """ + TRAIN_TODO.format("data") + """
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    """)
+
+
+def test_star_import_hidden_by_own_definition():
+    check_noop([INFER, RUNNER, SEED], """\
+    from mmcls.apis import *
+
+
+    def inference_model(model, img):
+        return model(img)
+
+    result = inference_model(model, 'a.jpg')
+    """)
