@@ -408,25 +408,34 @@ def _scaled(values) -> Optional[list]:
     return [round(float(v) * 255, 6) for v in values]
 
 
-def _preprocessor(module: cst.Module, normalize: List[cst.Call], path) -> Optional[dict]:
-    if not normalize:
-        # ToTensor alone scaled images to [0, 1]
-        return dict(type="SelfSupDataPreprocessor", mean=[0, 0, 0], std=[255, 255, 255], to_rgb=True)
-    value = ConfigFile(module, path).evaluate(normalize[0])
+#: 0.x algorithms whose 1.2 counterparts are self-supervisors (SelfSupDataPreprocessor)
+SELFSUP_MODELS = {"BarlowTwins", "BYOL", "CAE", "DenseCL", "MAE", "MaskFeat", "MoCo", "MoCoV3",
+                  "SimCLR", "SimMIM", "SimSiam", "SwAV"}
+
+
+def _preprocessor(cfg: ConfigFile, normalize: List[cst.Call]) -> Optional[dict]:
+    """Without a known self-supervised model the type is left to the model (1.2 self-supervisors
+    default to SelfSupDataPreprocessor, ImageClassifier to ClsDataPreprocessor)."""
+    model = cfg.merged("model")
+    kind = plain(model.get("type")) if isinstance(model, dict) else None
+    out = {"type": "SelfSupDataPreprocessor"} if kind in SELFSUP_MODELS else {}
+    if not normalize:  # ToTensor alone scaled images to [0, 1]
+        return {**out, "mean": [0, 0, 0], "std": [255, 255, 255], "to_rgb": True}
+    value = cfg.evaluate(normalize[0])
     if not isinstance(value, dict):
         return None
     mean, std = _scaled(value.get("mean")), _scaled(value.get("std"))
     if mean is None or std is None:
         return None
     # 0.x data sources read RGB images; 1.2 reads BGR and converts in the preprocessor
-    return dict(type="SelfSupDataPreprocessor", mean=mean, std=std, to_rgb=True)
+    return {**out, "mean": mean, "std": std, "to_rgb": True}
 
 
 def _add_preprocessor(module: cst.Module, removed: Tuple[List[cst.Call], bool], path) -> cst.Module:
     normalize, to_tensor = removed
     if not (normalize or to_tensor) or "data_preprocessor" in {assign_target(s) for s in module.body}:
         return module
-    value = _preprocessor(module, normalize, path)
+    value = _preprocessor(ConfigFile(module, path), normalize)
     if value is None:
         return _todo_at(module, _first_pipeline(module), "Normalize was removed from the pipeline: "
                         "set data_preprocessor = dict(type='SelfSupDataPreprocessor', mean=..., "

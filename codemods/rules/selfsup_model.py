@@ -283,6 +283,8 @@ def convert_model(model, todos: List[str]):
 def _migrated(model: dict) -> bool:
     """A 1.2 model: its head computes a loss (every 1.2 self-supervised head has `loss`)."""
     head = model.get("head")
+    if _type(model) == "MMClsImageClassifierWrapper":
+        return False  # its MMClassification head had a loss already
     return (isinstance(head, dict) and "loss" in head) or "target_generator" in model
 
 

@@ -10,6 +10,7 @@ mmpretrain 1.2 `datasets/transforms/*` / mmcv 2.x `transforms/*`. Transforms tha
 """
 from __future__ import annotations
 
+import ast
 from typing import List, Optional
 
 import libcst as cst
@@ -30,8 +31,6 @@ SAME = {"ColorJitter", "BEiTMaskGenerator", "SimMIMMaskGenerator",
 NO_EQUIVALENT = {
     "RandomRotation": "RandomRotation has no 1.2 equivalent (Rotate(angle=..., prob=1.0) rotates "
                       "by a fixed angle); port it or drop it",
-    "RandomAug": "RandomAug (timm's create_transform) has no 1.2 equivalent; build the pipeline "
-                 "from RandAugment, RandomErasing, ColorJitter",
 }
 
 
@@ -129,15 +128,22 @@ def _resize(call):
     size = dp.kwarg_value(call, "size")
     if size is None:
         return Converted([call], changed=False)
+    extra = [("backend", "pillow")]  # torchvision resized with PIL
+    interpolation = dp.kwarg_value(call, "interpolation")
+    if isinstance(interpolation, cst.Integer) and int(interpolation.value) in PIL_FILTERS:
+        extra.append(("interpolation", PIL_FILTERS[int(interpolation.value)]))
+    elif interpolation is not None:
+        return Converted([call], ["Resize interpolation: use the 1.2 name ('bilinear', "
+                                  "'bicubic', ...)"], changed=False)
     if dp.int_value(size) is not None or isinstance(size, cst.Name):
         # torchvision: an int resizes the short edge
-        return Converted([_build("ResizeEdge", [("scale", size), ("edge", dp.quote("short"))])])
+        return Converted([_build("ResizeEdge", [("scale", size), ("edge", "short"), *extra])])
     swapped = dp.swap_pair(size)  # torchvision (h, w) -> mmcv (w, h)
     if swapped is None:
         return Converted([call], ["Resize size is not a literal: torchvision's int is "
                                   "ResizeEdge(scale=s, edge='short'), (h, w) is Resize(scale=(w, h))"],
                          changed=False)
-    return Converted([_build("Resize", [("scale", swapped)])])
+    return Converted([_build("Resize", [("scale", swapped), *extra])])
 
 
 def _center_crop(call):
@@ -169,6 +175,61 @@ def _lighting(call):
         ("alphastd", _arg_value(call, "alphastd", "0.1")), ("to_rgb", False)])])
 
 
+RANDOM_AUG_TODO = ("RandomAug (timm's create_transform): write it as RandomResizedCrop, RandomFlip, "
+                   "RandAugment and RandomErasing (see MMPretrain 1.2 mae/benchmarks configs)")
+
+
+def _literals(call: cst.Call) -> Optional[dict]:
+    values = {}
+    for arg in call.args:
+        if arg.keyword is None:
+            return None
+        try:
+            values[arg.keyword.value] = ast.literal_eval(cst.Module([]).code_for_node(arg.value))
+        except (ValueError, SyntaxError):
+            return None
+    return values
+
+
+def _rand_augment(policy: str) -> Optional[dict]:
+    """timm's 'rand-m9-mstd0.5-inc1' -> 1.2 RandAugment arguments (None if not understood)."""
+    parts = policy.split("-")
+    if parts[0] != "rand":
+        return None
+    found = {"m": 10, "n": 2, "mstd": 0.0, "inc": 0}
+    for part in parts[1:]:
+        key = next((k for k in ("mstd", "inc", "m", "n") if part.startswith(k)), None)
+        if key is None:
+            return None
+        found[key] = float(part[len(key):])
+    if found["inc"] != 1:
+        return None  # only timm's increasing policies are in 1.2 ('timm_increasing')
+    return dict(policies="timm_increasing", num_policies=int(found["n"]), total_level=10,
+                magnitude_level=int(found["m"]), magnitude_std=found["mstd"])
+
+
+def _random_aug(call):
+    args = _literals(call)
+    policy = _rand_augment(str(args.get("auto_augment"))) if args else None
+    if policy is None or args.get("color_jitter") is not None or args.get("re_count", 1) != 1:
+        return Converted([call], [RANDOM_AUG_TODO], changed=False)
+    mean = [v * 255 for v in args.get("mean", (0.485, 0.456, 0.406))][::-1]  # BGR, 0-255
+    std = [v * 255 for v in args.get("std", (0.229, 0.224, 0.225))][::-1]
+    interpolation = args.get("interpolation", "bilinear")
+    policy["hparams"] = dict(pad_val=[round(v) for v in mean], interpolation=interpolation)
+    nodes = [_build("RandomResizedCrop", [("scale", args.get("input_size", 224)),
+                                          ("backend", "pillow"), ("interpolation", interpolation)]),
+             _build("RandomFlip", [("prob", 0.5), ("direction", "horizontal")]),
+             _build("RandAugment", list(policy.items()))]
+    if args.get("re_prob", 0):
+        mode = "rand" if args.get("re_mode", "const") == "pixel" else "const"
+        nodes.append(_build("RandomErasing", [
+            ("erase_prob", args["re_prob"]), ("mode", mode), ("min_area_ratio", 0.02),
+            ("max_area_ratio", 1 / 3), ("fill_color", [round(v, 6) for v in mean]),
+            ("fill_std", [round(v, 6) for v in std])]))
+    return Converted(nodes)
+
+
 def _maskfeat_mask(call):
     """MaskFeatMaskGenerator(mask_window_size, mask_ratio) is BEiT's block masking in 1.2."""
     size = dp.int_value(_arg_value(call, "mask_window_size", "14"))
@@ -197,6 +258,7 @@ CONVERTERS = {
     "RandomCrop": _random_crop,
     "MaskFeatMaskGenerator": _maskfeat_mask,
     "Lighting": _lighting,
+    "RandomAug": _random_aug,
 }
 #: names that tell a torchvision-style (MMSelfSup 0.x) pipeline
 SELFSUP_MARKERS = {"RandomHorizontalFlip", "RandomVerticalFlip", "RandomAppliedTrans",
