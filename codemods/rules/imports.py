@@ -212,7 +212,7 @@ class _Collector:
                     self._add(NameBinding(local, module, name, res, asname))
                 continue
             qualified = f"{module}.{name}"
-            if _is_module(qualified) and table.name_row(module, name) is None:
+            if _imports_module(module, name):
                 res_m = table.resolve_module(qualified)
                 if res_m is not None or table.source_root(qualified) == "mmcv":
                     self._add(ModuleBinding(local, qualified, qualified, res_m, "from"))
@@ -268,6 +268,24 @@ def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
         if isinstance(body, cst.IndentedBlock):
             blocks.append(body.body)
     return blocks
+
+
+def _imports_module(module: str, name: str) -> bool:
+    """Does `from module import name` (0.x) give a module? Not when the package defines a name
+    that shadows its submodule (`mmcls.utils.collect_env` is a function and a module)."""
+    if table.name_row(module, name) is not None or not _is_module(f"{module}.{name}"):
+        return False
+    new = table.rename_module(module)
+    for parent in (new, module if table.source_root(module) == "mmcv" else None):
+        if parent and name in table.target_names(parent) and not _is_module_binding_name(parent, name):
+            return False
+    return True
+
+
+def _is_module_binding_name(parent: str, name: str) -> bool:
+    """`name` is bound in `parent` only because the submodule was imported (`from . import x`)."""
+    return table.is_target_module(f"{parent}.{name}") and name.islower() and \
+        not any(name in table.target_names(m) for m in (f"{parent}.{name}",))
 
 
 def _is_module(qualified: str) -> bool:
@@ -385,6 +403,7 @@ class _Rewrite(TodoTransformer):
         self.chain_new: Dict[str, Tuple[str, object]] = {}
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
+        self.written: Set[int] = set()  # ids of the import lines this rule wrote
         self._plan(chains)
 
     # ---- planning
@@ -474,7 +493,7 @@ class _Rewrite(TodoTransformer):
         for j in range(len(parts) - 1, k - 1, -1):
             module, name = ".".join(parts[:j]), parts[j]
             if table.name_row(module, name) is not None or _is_module(module):
-                if _is_module(f"{module}.{name}") and table.name_row(module, name) is None:
+                if _imports_module(module, name):
                     continue
                 res = table.resolve_name(module, name)
                 split = j
@@ -519,7 +538,7 @@ class _Rewrite(TodoTransformer):
         return binding.local
 
     def leave_Module(self, original_node, updated_node):
-        return without_header_duplicates(updated_node)
+        return without_header_duplicates(self._merged(updated_node))
 
     # ---- walk statement lists, and only the statements that mention a watched name
     _CONTAINERS = (
@@ -554,7 +573,38 @@ class _Rewrite(TodoTransformer):
 
     def leave_IndentedBlock(self, original_node, updated_node):
         self.blocks.pop()
-        return updated_node
+        return self._merged(updated_node)
+
+    def _merged(self, node):
+        """Merge adjacent `from X import a` / `from X import b` lines that this rule wrote."""
+        body = list(node.body)
+        out: List[cst.CSTNode] = []
+        merged = False
+        for stmt in body:
+            prev = out[-1] if out else None
+            key = self._single_from(stmt)
+            if prev is not None and key is not None and key == self._single_from(prev) \
+                    and id(prev) in self.written and id(stmt) in self.written \
+                    and not any(line.comment for line in stmt.leading_lines):
+                names = [(dotted(a.name), dotted(a.asname.name) if a.asname else None)
+                         for a in [*prev.body[0].names, *stmt.body[0].names]]
+                names = list(dict.fromkeys(names))
+                line = prev.with_changes(body=[_import_from(key, names, False)],
+                                         trailing_whitespace=stmt.trailing_whitespace)
+                self.written.add(id(line))
+                out[-1] = line
+                merged = True
+                continue
+            out.append(stmt)
+        return node.with_changes(body=out) if merged else node
+
+    @staticmethod
+    def _single_from(stmt) -> Optional[str]:
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            imp = stmt.body[0]
+            if isinstance(imp, cst.ImportFrom) and not imp.relative and not isinstance(imp.names, cst.ImportStar):
+                return dotted(imp.module) if imp.module is not None else None
+        return None
 
     # ---- names that are not references
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -654,6 +704,8 @@ class _Rewrite(TodoTransformer):
                 )
                 for message in todos:
                     line = add_todo(line, RULE_ID, message)
+                if stmt is not original_node.body[0]:
+                    self.written.add(id(line))
                 lines.append(line)
             return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
         body = [s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s, _ in out]

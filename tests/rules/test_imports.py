@@ -359,3 +359,25 @@ def test_imports_in_every_branch_of_an_elif_chain():
                 from mmpretrain.registry import MODELS
         """,
     )
+
+
+def test_adjacent_lines_written_for_one_module_are_merged():
+    check_transformed(
+        RULE,
+        "from mmcls.datasets import build_dataset\nfrom mmcls.models import build_classifier\n"
+        "ds = build_dataset(c)\nm = build_classifier(c)\n",
+        "from mmpretrain.registry import DATASETS, MODELS\nds = DATASETS.build(c)\nm = MODELS.build(c)\n",
+    )
+
+
+def test_a_function_that_shadows_its_submodule_is_a_name():
+    # mmcls.utils.collect_env is both a module and the function the package exports
+    check_transformed(
+        RULE,
+        "from mmcls.utils import collect_env\nenv = collect_env().items()\n",
+        "from mmpretrain.utils import collect_env\nenv = collect_env().items()\n",
+    )
+
+
+def test_user_import_lines_are_not_merged():
+    check_noop(RULE, "from mmpretrain.registry import MODELS\nfrom mmpretrain.registry import DATASETS\n")
