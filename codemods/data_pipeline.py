@@ -191,6 +191,7 @@ class Converted:
     nodes: List[cst.BaseExpression]
     todos: List[str] = field(default_factory=list)
     changed: bool = True
+    policy_lists: List[str] = field(default_factory=list)  # variables to drop magnitude_key in
 
 
 def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Converted:
@@ -201,6 +202,8 @@ def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Co
         return Converted([call], changed=False)
     if name in ("AutoAugment", "RandAugment") and evaluate is not None:
         return _policies(call, name, evaluate)
+    if name == "Lighting" and evaluate is not None and has_spread(call):
+        return _lighting_spread(call, evaluate)
     convert = _CONVERTERS.get(name)
     if convert is not None:
         return convert(call)
@@ -234,9 +237,25 @@ def _policies(call, name, evaluate) -> Converted:
     if isinstance(node, cst.List):
         # 1.2's augment transforms take no magnitude_key (RandAugment sets the magnitude itself)
         return _same(call, set_kwarg(call, "policies", _drop_in_list(node, "magnitude_key")))
+    if isinstance(node, cst.Name):
+        return Converted([call], changed=False, policy_lists=[node.value])
     return Converted([call], ["RandAugment policies: 1.2 transforms take no magnitude_key; "
                               "drop it from each policy (or use policies='timm_increasing')"],
                      changed=False)
+
+
+def _lighting_spread(call, evaluate) -> Converted:
+    spread = [a for a in call.args if a.star == "**"]
+    values = [evaluate(a.value) for a in spread]
+    if not all(isinstance(v, dict) for v in values):
+        return _lighting(call)
+    if kwarg(call, "to_rgb") is not None or any("to_rgb" in v for v in values):
+        return Converted([call], changed=False)
+    return _same(call, set_kwarg(call, "to_rgb", expr("True")))  # 0.x default True; 1.2 False
+
+
+def drop_in_list(node: cst.List, key: str) -> cst.List:
+    return _drop_in_list(node, key)
 
 
 def _drop_in_list(node: cst.List, key: str) -> cst.List:
@@ -474,6 +493,7 @@ class PipelineResult:
     normalize: List[cst.Call] = field(default_factory=list)  # removed Normalize transforms
     todos: List[str] = field(default_factory=list)
     changed: bool = False
+    policy_lists: List[str] = field(default_factory=list)
 
 
 def convert_pipeline(node: cst.List, keep_normalize: bool = False,
@@ -504,6 +524,7 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False,
         converted = convert_transform(element.value, evaluate)
         result.todos += converted.todos
         result.changed |= converted.changed
+        result.policy_lists += converted.policy_lists
         elements += [element.with_changes(value=n) for n in converted.nodes]
     if result.changed:
         result.node = node.with_changes(elements=_fix_element_commas(elements, node))

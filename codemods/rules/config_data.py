@@ -77,7 +77,8 @@ test_dataloader = val_dataloader
         if cfg.local("_base_") is not MISSING and not cfg.bases_known():
             bases = None  # unknown bases: loader options go to every split, as 0.x applied them
         new, todos = convert_data(dp.top_assign(stmt)[1], types, _sampler_value(module), bases)
-        new[0] = new[0].with_changes(leading_lines=stmt.leading_lines)
+        loose = [cst.EmptyLine(comment=c) for c in _loose_comments(dp.top_assign(stmt)[1])]
+        new[0] = new[0].with_changes(leading_lines=[*stmt.leading_lines, *loose])
         for message in todos:
             new[0] = add_todo(new[0], RULE_ID, message)
         body = [*module.body[:at], *new, *module.body[at + 1:]]
@@ -219,6 +220,13 @@ def _comments(node: cst.CSTNode) -> List[cst.Comment]:
     return found
 
 
+def _loose_comments(data: cst.Call) -> List[cst.Comment]:
+    """Comments of `data = dict(...)` outside its values (between its keys), which would be lost
+    with the dict: they go above the dataloaders."""
+    inner = {id(c) for arg in data.args for c in _comments(arg.value)}
+    return [c for c in _comments(data) if id(c) not in inner]
+
+
 def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
     code = cst.Module([]).code_for_node
     try:
@@ -283,8 +291,8 @@ def convert_dataset(node, type_of, split: str, base=None):
         return _split_by_root(node, partial, split)
     if name == "CUB":
         return _cub(node, partial)
-    if name == "VOC":
-        return _voc(node)
+    if name == "VOC" or (name is None and dp.kwarg(node, "difficult_as_postive") is not None):
+        return _voc(node)  # only 0.x VOC had difficult_as_postive
     if name in FOLDER_DATASETS:
         return _folder(node, name)
     todos = []
@@ -370,17 +378,24 @@ def _strip_suffix(node, suffix):
 def _voc(node):
     if dp.kwarg(node, "split") is not None or dp.kwarg(node, "data_root") is not None:
         return node, []
+    todos = []
+    flag = dp.kwarg_value(node, "difficult_as_postive")
+    if flag is not None:
+        # 1.2's VOC keeps difficult labels apart (gt_label_difficult, so training sees them as
+        # negatives) and takes no such argument; the evaluators choose what they count as
+        code = cst.Module([]).code_for_node(flag)
+        todos.append(f"VOC difficult_as_postive={code} was removed: 1.2 sets it on the evaluators, "
+                     f"e.g. dict(type='VOCMultiLabelMetric', difficult_as_positive={code})")
+        node = dp.drop_kwargs(node, "difficult_as_postive")
     ann = dp.string_value(dp.kwarg_value(node, "ann_file"))
     prefix = dp.kwarg_value(node, "data_prefix")
-    todos = []
-    if dp.kwarg(node, "difficult_as_postive") is not None:
-        todos.append("VOC difficult_as_postive: in 1.2 use VOCMultiLabelMetric/VOCAveragePrecision"
-                     "(difficult_as_positive=...) in the evaluator instead")
+    if prefix is None and ann is None:
+        return node, todos  # a partial override that names no paths
     name = ann.rsplit("/", 1)[-1][:-4] if ann and ann.endswith(".txt") else None
     if prefix is None or name not in ("train", "val", "trainval", "test"):
         return node, todos + ["VOC in 1.2 takes data_root (the VOC2007 folder) and split; set them "
                               "from data_prefix/ann_file"]
-    new = dp.drop_kwargs(node, "ann_file", "difficult_as_postive")
+    new = dp.drop_kwargs(node, "ann_file")
     new = dp.rename_kwargs(new, {"data_prefix": "data_root"})
     return dp.set_kwarg(new, "split", dp.quote(name)), todos
 

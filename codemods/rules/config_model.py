@@ -18,7 +18,7 @@ from codemods import data_pipeline as dp
 from codemods.config import MISSING, for_rule
 from codemods.rules.imports import without_header_duplicates
 from codemods.rule import CONFIG, Context, Rule
-from codemods.rules.config_pipeline import dataset_classes
+from codemods.rules.config_pipeline import NUM_CLASSES, dataset_classes
 from codemods.todo import add_todo
 
 AUGMENTS = {"BatchMixup": "Mixup", "BatchCutMix": "CutMix", "BatchResizeMix": "ResizeMix"}
@@ -137,6 +137,9 @@ def _num_classes(module, ctx, classes: Optional[cst.BaseExpression], model_at):
                                              *module.body[at + 1:]])
         return module
     code = cst.Module([]).code_for_node(classes)
+    if cfg.local("_base_") is MISSING and isinstance(classes, cst.Integer) \
+            and int(classes.value) in NUM_CLASSES.values():
+        return module  # the migrated dataset bases of 1.2's datasets carry this num_classes
     if cfg.local("_base_") is MISSING:
         # A model-only base: a data_preprocessor here would clash with the dataset base's
         # (MMEngine forbids a key in two sibling bases), so say where it goes instead.

@@ -32,6 +32,7 @@ class _Pipelines(TodoTransformer):
     def __init__(self, evaluate=None) -> None:
         super().__init__()
         self.evaluate = evaluate
+        self.policy_lists: List[str] = []
         self.normalize: List[tuple] = []  # (top-level statement index, Normalize call)
         self.index = -1
         self.changes = 0
@@ -57,6 +58,7 @@ class _Pipelines(TodoTransformer):
         for message in result.todos:
             self.todo(message)
         self.normalize += [(self.index, n) for n in result.normalize]
+        self.policy_lists += result.policy_lists
         self.changes += int(result.changed)
         return result.node
 
@@ -102,6 +104,8 @@ train_pipeline = [
             ctx.record(self.id, visitor.changes)
         if visitor.normalize:
             updated = _add_preprocessor(updated, visitor.normalize, ctx)
+        for name in visitor.policy_lists:
+            updated = _drop_magnitude_key(updated, name, ctx)
         return updated
 
 
@@ -125,6 +129,20 @@ def dataset_name(cfg) -> Optional[str]:
             return value["type"].split(".")[-1]
     name = cfg.local("dataset_type")
     return name if isinstance(name, str) else None
+
+
+def _drop_magnitude_key(module, name, ctx) -> cst.Module:
+    """`policies = [dict(type='Rotate', magnitude_key='angle', ...)]` used by RandAugment: 1.2's
+    augment transforms take no magnitude_key."""
+    at = dp.find_assign(module, name)
+    value = dp.top_assign(module.body[at])[1] if at is not None else None
+    if not isinstance(value, cst.List):
+        return _todo_at(module, len(module.body) - 1 if at is None else at,
+                        f"RandAugment policies {name}: 1.2 transforms take no magnitude_key; drop it")
+    stmt = module.body[at]
+    small = stmt.body[0].with_changes(value=dp.drop_in_list(value, "magnitude_key"))
+    ctx.record(RULE_ID)
+    return module.with_changes(body=[*module.body[:at], stmt.with_changes(body=[small]), *module.body[at + 1:]])
 
 
 def _names_used(module: cst.Module, name: str) -> int:
@@ -164,10 +182,11 @@ def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) ->
             targets=[cst.AssignTarget(cst.Name("data_preprocessor"))],
             value=dp.dict_call(extra + pairs))])
         module = module.with_changes(body=[*module.body[:first_index], stmt, *module.body[first_index:]])
-        first_index += 1
     if differing:
-        module = _todo_at(module, first_index, "pipelines normalised differently; 1.2 has one "
-                          "data_preprocessor for all splits: check it")
+        code = cst.Module([]).code_for_node(differing[0])
+        at = dp.find_assign(module, "data_preprocessor")
+        module = _todo_at(module, first_index if at is None else at, "pipelines normalised differently; 1.2 has one "
+                          f"data_preprocessor for all splits (this one), another pipeline had {code}")
     ctx.record(RULE_ID)
     return module
 

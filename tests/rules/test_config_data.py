@@ -257,3 +257,21 @@ def test_batch_size_inside_a_split_and_val_without_test_mode():
         dataset=dict(type='MNIST', data_root='data/mnist', split='train'),
         sampler=dict(type='DefaultSampler', shuffle=False))
     """, kind="config")
+
+
+def test_voc_partial_override_and_comments_between_keys():
+    check_transformed(RULE, """\
+    _base_ = ['./voc.py']
+    data = dict(
+        # map the difficult examples as negative ones(0)
+        train=dict(pipeline=train_pipeline, difficult_as_postive=False),
+        val=dict(type='VOC', data_prefix='data/VOC2007/', ann_file='data/VOC2007/ImageSets/Main/test.txt'))
+    """, """\
+    _base_ = ['./voc.py']
+    # map the difficult examples as negative ones(0)
+    # TODO(mmcodemod): MMC501 VOC difficult_as_postive=False was removed: 1.2 sets it on the evaluators, e.g. dict(type='VOCMultiLabelMetric', difficult_as_positive=False)
+    train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+    val_dataloader = dict(
+        dataset=dict(type='VOC', data_root='data/VOC2007/', split='test'),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")

@@ -285,3 +285,45 @@ def test_pil_conversions():
     model = dict(type='ImageClassifier')
     train_pipeline = [dict(type='NumpyToPIL'), dict(type='PILToNumpy', dtype='float32'), dict(type='PackInputs')]
     """, kind="config")
+
+
+def test_lighting_spread_and_policy_variable():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    img_lighting_cfg = dict(eigval=[55.46, 4.794, 1.148], eigvec=[[1, 0, 0]], alphastd=0.1)
+    policies = [
+        dict(type='AutoContrast', prob=0.5),
+        dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30), pad_val=0),
+    ]
+    train_pipeline = [
+        dict(type='RandAugment', policies=policies, num_policies=2, magnitude_level=12),
+        dict(type='Lighting', **img_lighting_cfg),
+        dict(type='Collect', keys=['img'])
+    ]
+    """, """\
+    model = dict(type='ImageClassifier')
+    img_lighting_cfg = dict(eigval=[55.46, 4.794, 1.148], eigvec=[[1, 0, 0]], alphastd=0.1)
+    policies = [
+        dict(type='AutoContrast', prob=0.5),
+        dict(type='Rotate', magnitude_range=(0, 30), pad_val=0),
+    ]
+    train_pipeline = [
+        dict(type='RandAugment', policies=policies, num_policies=2, magnitude_level=12),
+        dict(type='Lighting', **img_lighting_cfg, to_rgb=True),
+        dict(type='PackInputs')
+    ]
+    """, kind="config")
+
+
+def test_pipelines_normalised_differently():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [dict(type='Normalize', mean=[1], std=[2], to_rgb=False), dict(type='Collect', keys=['img'])]
+    test_pipeline = [dict(type='Normalize', mean=[1], std=[2], to_rgb=True), dict(type='Collect', keys=['img'])]
+    """, """\
+    model = dict(type='ImageClassifier')
+    # TODO(mmcodemod): MMC502 pipelines normalised differently; 1.2 has one data_preprocessor for all splits (this one), another pipeline had dict(type='Normalize', mean=[1], std=[2], to_rgb=True)
+    data_preprocessor = dict(mean=[1], std=[2], to_rgb=False)
+    train_pipeline = [dict(type='PackInputs')]
+    test_pipeline = [dict(type='PackInputs')]
+    """, kind="config")
