@@ -245,6 +245,9 @@ class _ImportFixer(cst.CSTTransformer):
             return small, bound, moved
         if not kept:
             return None, bound, moved
+        if len(kept) == 1:  # `from m import (a)`: no parentheses for a single name
+            alias = kept[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return small.with_changes(names=[alias], lpar=None, rpar=None), bound, moved
         if kept[-1] is not small.names[-1]:
             kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
         return small.with_changes(names=kept), bound, moved

@@ -109,9 +109,7 @@ def test_inference_try_import_and_keywords():
     result = inference_model(model=model, img='a.jpg')
     """, """\
     try:
-        from mmcls.apis import (
-            init_model,
-        )
+        from mmcls.apis import init_model
         from mmpretrain.apis import ImageClassificationInferencer
     except ImportError:
         init_model = None

@@ -147,7 +147,7 @@ def test_wrappers_dropped_when_assigned_back():
     else:
         model = wrap_distributed_model(model, cfg.device, broadcast_buffers=False)
     """, """\
-    from mmcls.utils import (get_root_logger)
+    from mmcls.utils import get_root_logger
 
     if not distributed:
         # put the model on the GPUs
@@ -207,4 +207,16 @@ def test_load_json_log_todo():
     from mmcls.utils import load_json_log
     # TODO(mmcodemod): MMC215 mmpretrain.utils.load_json_log reads the 1.x json log and returns {'train': [...], 'val': [...]} (lists of dicts per logged step), not {epoch: {key: [values]}}: update the code that reads its result
     logs = [load_json_log(p) for p in paths]
+    """)
+
+
+def test_last_name_of_a_parenthesised_import_removed():
+    check_transformed("MMC211", """\
+    from mmcls.utils import (collect_env, load_json_log,
+                             get_root_logger)
+    logger = get_root_logger()
+    """, """\
+    from mmcls.utils import (collect_env, load_json_log)
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
     """)
