@@ -1,7 +1,7 @@
 """Print Python values as config expressions, the way MMPretrain's own configs are written.
 
-`dict(type='SGD', lr=0.1)` on one line when it fits in 79 columns, otherwise one argument per line
-with a trailing comma; lists of dicts one item per line. `Unknown` values and values that still
+`dict(type='SGD', lr=0.1)` on one line when it fits in 79 columns, else its arguments together on
+the next line, else one argument per line with a trailing comma; lists one item per line. `Unknown` values and values that still
 carry their `.source` (a variable name, `{{_base_.x}}`, `0.1 * 8 / 256`) are printed as their
 original expression.
 """
@@ -65,9 +65,13 @@ def _dict(value: dict, column: int, indent: int) -> str:
 
 def _layout(open_: str, close: str, values: list, templates: list, column: int, indent: int) -> str:
     """One line if it fits (with room for a closing bracket or comma), else one item per line."""
-    flat = open_ + ", ".join(t.format(to_code(v, FLAT)) for t, v in zip(templates, values)) + close
+    items = ", ".join(t.format(to_code(v, FLAT)) for t, v in zip(templates, values))
+    flat = open_ + items + close
     if "\n" not in flat and column + len(flat) < WIDTH:
         return flat
+    if open_ == "dict(" and "\n" not in items and indent + len(INDENT) + len(items + close) < WIDTH:
+        # MMPretrain's (yapf's) continuation form: the arguments on the next line.
+        return open_ + "\n" + INDENT + items + close
     lines = [open_]
     for template, v in zip(templates, values):
         prefix = template.split("{}")[0]

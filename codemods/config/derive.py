@@ -19,11 +19,10 @@ from typing import Dict, List, Sequence, Tuple
 
 import libcst as cst
 
-from codemods.config.edit import replace_keys, statement_of
+from codemods.config.edit import replace_keys, statement_of, todo_at
 from codemods.config.merge import merge, override, same
 from codemods.config.model import ConfigFile, for_rule
 from codemods.config.values import MISSING, Unknown
-from codemods.todo import add_todo
 
 
 class Derived:
@@ -147,11 +146,4 @@ def _first_present(module, o, specs):
 
 
 def _todo_on(module: cst.Module, key, rule_id: str, message: str) -> cst.Module:
-    index = statement_of(module, key) if key else None
-    if index is None:
-        index = 0 if module.body else None
-    if index is None:
-        return module
-    body = list(module.body)
-    body[index] = add_todo(body[index], rule_id, message)
-    return module.with_changes(body=body)
+    return todo_at(module, key, rule_id, message)

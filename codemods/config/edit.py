@@ -127,3 +127,24 @@ def statement_of(module: cst.Module, key: str) -> Optional[int]:
         if assign_target(stmt) == key:
             found = i
     return found
+
+
+def todo_at(module: cst.Module, key: Optional[str], rule_id: str, message: str) -> cst.Module:
+    """`module` with a TODO above the assignment of `key` (the first statement if none).
+
+    Comments above the first statement belong to the module header in LibCST: a TODO already
+    there counts too, so a second run adds nothing.
+    """
+    from codemods.todo import add_todo, todo_text
+
+    index = statement_of(module, key) if key else None
+    if index is None:
+        index = 0
+    if not module.body:
+        return module
+    if index == 0 and any(line.comment is not None and line.comment.value == todo_text(rule_id, message)
+                          for line in module.header):
+        return module
+    body = list(module.body)
+    body[index] = add_todo(body[index], rule_id, message)
+    return module.with_changes(body=body)

@@ -11,11 +11,10 @@ from typing import List, Optional
 import libcst as cst
 
 from codemods.config.derive import Derived, apply
-from codemods.config.edit import remove_keys, statement_of
+from codemods.config.edit import remove_keys, statement_of, todo_at
 from codemods.config.model import assign_target, for_rule
 from codemods.config.values import MISSING
 from codemods.rule import CONFIG, Rule
-from codemods.todo import add_todo
 
 GUIDE = "配置文件的通用改变 / 运行设置"
 RUNTIME_KEYS = ("checkpoint_config", "log_config")
@@ -179,7 +178,7 @@ class HooksRule(Rule):
     title = "checkpoint_config / log_config -> default_hooks, visualizer, default_scope"
     kind = CONFIG
     guide = GUIDE
-    triggers = RUNTIME_KEYS
+    triggers = (*RUNTIME_KEYS, "_base_")  # a leaf may join evaluation.save_best and a runtime base
     before = """
         checkpoint_config = dict(interval=1)
         log_config = dict(interval=100, hooks=[
@@ -346,10 +345,7 @@ def _code_of(module: cst.Module, key: str) -> str:
 
 
 def _todo_on(module, key, rule_id, message):
-    index = statement_of(module, key)
-    body = list(module.body)
-    body[index] = add_todo(body[index], rule_id, message)
-    return module.with_changes(body=body)
+    return todo_at(module, key, rule_id, message)
 
 
 # --- default_scope, custom_imports, custom hooks --------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from codemods.config.build import to_code
 from codemods.config.derive import Derived, apply
 from codemods.config.values import MISSING
 from codemods.rule import CONFIG, Rule
@@ -113,7 +114,8 @@ class OptimWrapperRule(Rule):
     title = "optimizer + optimizer_config (+ fp16) -> optim_wrapper"
     kind = CONFIG
     guide = GUIDE
-    triggers = ("optimizer", "fp16")
+    # `_base_`: a leaf may join keys of two bases (optimizer in one, fp16 in another).
+    triggers = ("optimizer", "fp16", "_base_")
     before = """
         optimizer = dict(type='AdamW', lr=0.0015, weight_decay=0.3,
                          paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
@@ -196,7 +198,8 @@ class Schedule:
             main_schedulers = [main_schedulers] if main_schedulers else []  # 'Fixed' has none
         schedulers += [self.finish(s) for s in main_schedulers]
         if self.config:
-            self.notes.append(f"schedule options {', '.join(map(str, self.config))} were not migrated")
+            self.notes.append(f"schedule options {', '.join(map(str, self.config))} are not options of "
+                              f"this policy (mmcv would have refused them) and were not migrated")
         return schedulers
 
     def finish(self, scheduler: dict) -> dict:
@@ -258,7 +261,7 @@ class Schedule:
         scheduler["gamma"] = self.config.pop("gamma", 0.1)
         low = self.config.pop("min_momentum" if self.momentum else "min_lr", None)
         if low is not None:
-            self.notes.append(f"the step policy's minimum ({low!r}) has no equivalent in "
+            self.notes.append(f"the step policy's minimum ({to_code(low)}) has no equivalent in "
                               f"{scheduler['type']}; the value can now go below it")
         return scheduler
 
@@ -379,7 +382,7 @@ class ParamSchedulerRule(Rule):
     title = "lr_config / momentum_config -> param_scheduler"
     kind = CONFIG
     guide = GUIDE
-    triggers = ("lr_config", "momentum_config")
+    triggers = ("lr_config", "momentum_config", "_base_")
     before = """
         lr_config = dict(policy='CosineAnnealing', min_lr=0, warmup='linear',
                          warmup_iters=5, warmup_ratio=0.01, warmup_by_epoch=True)
@@ -456,7 +459,7 @@ class LoopsRule(Rule):
     title = "runner (+ evaluation.interval) -> train_cfg / val_cfg / test_cfg"
     kind = CONFIG
     guide = GUIDE
-    triggers = ("runner", "total_epochs", "evaluation")
+    triggers = ("runner", "total_epochs", "evaluation", "_base_")
     before = """
         runner = dict(type='EpochBasedRunner', max_epochs=100)
         evaluation = dict(interval=1, metric='accuracy')
