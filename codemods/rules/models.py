@@ -135,6 +135,13 @@ class _Renamer(TodoTransformer):
             return self._rename(updated, RENAMES[name])
         return updated
 
+    def visit_Call(self, node: cst.Call) -> None:
+        # `model(img, return_loss=False)` on a known model: 1.2 dispatches on `mode`
+        if isinstance(node.func, cst.Name) and node.func.value in self.models:
+            if any(a.keyword is not None and a.keyword.value == "return_loss" for a in node.args):
+                self.todo("return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, "
+                          "mode='predict' for a list of DataSample, mode='tensor' for raw outputs")
+
     def _rename(self, node: cst.Attribute, new: str) -> cst.Attribute:
         self.ctx.record(self.rule_id)
         return node.with_changes(attr=cst.Name(new))

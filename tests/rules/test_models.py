@@ -380,3 +380,20 @@ def test_calls_in_a_class_that_defines_neither_method():
         def scores(self, img):
             return self.head.predict(self.extract_feat(img))
     """)
+
+
+def test_return_loss_call_on_known_model():
+    check_transformed(RENAME, """\
+    from mmcls.apis import init_model
+    model = init_model('cfg.py')
+    with torch.no_grad():
+        scores = model(return_loss=False, **data)
+    other = net(return_loss=False, **data)
+    """, """\
+    from mmcls.apis import init_model
+    model = init_model('cfg.py')
+    with torch.no_grad():
+        # TODO(mmcodemod): MMC301 return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, mode='predict' for a list of DataSample, mode='tensor' for raw outputs
+        scores = model(return_loss=False, **data)
+    other = net(return_loss=False, **data)
+    """)
