@@ -168,6 +168,7 @@ class _Collector:
         self.names: Dict[str, List[Union[NameBinding, ModuleBinding]]] = {}
         self.other: Dict[str, Set[str]] = {}  # local -> qualified names bound by untouched imports
         self.defined: Set[str] = set()
+        self.stars = False  # `from mmcls.models import *`
 
     def _add(self, binding) -> None:
         self.names.setdefault(binding.local, []).append(binding)
@@ -189,6 +190,9 @@ class _Collector:
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if isinstance(node.names, cst.ImportStar):
+            module = dotted(node.module) if node.module is not None else None
+            if not node.relative and module and table.resolve_module(module) is not None:
+                self.stars = True
             return False
         module = dotted(node.module) if node.module is not None else None
         relative = bool(node.relative)
@@ -726,6 +730,12 @@ class _Rewrite(TodoTransformer):
 
     def _rewrite_from(self, stmt: cst.ImportFrom, seen: Set):
         if isinstance(stmt.names, cst.ImportStar):
+            module = dotted(stmt.module) if stmt.module is not None and not stmt.relative else None
+            res = table.resolve_module(module) if module else None
+            if isinstance(res, Move):
+                return [stmt.with_changes(module=_module_node(res.module))], []
+            if isinstance(res, Removed):
+                return [stmt], [res.message]
             return [stmt], []
         groups: Dict[str, List[Tuple[str, Optional[str]]]] = {}
         kept: List[cst.ImportAlias] = []
@@ -929,7 +939,7 @@ class ImportsRule(Rule):
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         collector = _Collector(_fork_module(ctx.path))
         collector.walk(module.body)
-        if not collector.names:
+        if not collector.names and not collector.stars:
             return module
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
         chains = _scan_chains(module, roots) if roots else {}

@@ -381,3 +381,34 @@ def test_a_function_that_shadows_its_submodule_is_a_name():
 
 def test_user_import_lines_are_not_merged():
     check_noop(RULE, "from mmpretrain.registry import MODELS\nfrom mmpretrain.registry import DATASETS\n")
+
+
+def test_star_imports():
+    check_transformed(
+        RULE,
+        "from mmcls.models import *\nfrom mmcv.runner import *\nfrom mmcv.cnn import *\n",
+        "from mmpretrain.models import *\n"
+        "# TODO(mmcodemod): MMC101 mmcv.runner was removed in MMCV 2.x: see mmengine.runner, mmengine.hooks, "
+        "mmengine.model, mmengine.dist and mmengine.optim\n"
+        "from mmcv.runner import *\nfrom mmcv.cnn import *\n",
+    )
+
+
+def test_module_alias_chains():
+    check_transformed(
+        RULE,
+        "from mmcls.models import builder\nimport mmcls.datasets.pipelines as P\n\n"
+        "@builder.HEADS.register_module()\nclass H:\n    t = P.Resize(224)\n    a = P.Albu([])\n",
+        "from mmpretrain.registry import MODELS\nimport mmpretrain.datasets.transforms as P\n"
+        "from mmcv.transforms import Resize\n\n"
+        "@MODELS.register_module()\nclass H:\n    t = Resize(224)\n    a = P.Albumentations([])\n",
+    )
+
+
+@pytest.mark.parametrize("rule_id", ["MMC101", "MMC102"])
+def test_explain_example_is_what_the_rule_does(rule_id):
+    from codemods.rules import get_rule
+
+    rule = get_rule(rule_id)
+    kind = "config" if rule_id == "MMC102" else "code"
+    check_transformed(rule_id, rule.before, rule.after, kind=kind)
