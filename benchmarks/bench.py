@@ -184,6 +184,31 @@ def run_engine(files, jobs: int) -> dict:
     return counts
 
 
+def prefilter_stats(files) -> dict:
+    """How many files the prefilter lets through to the parser, and the code-rule trigger words
+    that let the most through (config-rule words only count in files that look like configs)."""
+    from codemods.rules import select_rules
+
+    rules = select_rules()
+    prefilter = engine.Prefilter(rules) if hasattr(engine, "Prefilter") else None
+    regex = engine.trigger_regex(rules)
+    tokens = {t for r in rules if r.kind != "config" for t in r.triggers}
+    passed, words = 0, {}
+    for path in files:
+        try:
+            text = read_source(path, engine.DEFAULT_MAX_BYTES).text
+        except BadInput:
+            continue
+        hit = prefilter.search(text) if prefilter else bool(regex and regex.search(text))
+        if hit:
+            passed += 1
+            for token in tokens:
+                if token in text:
+                    words[token] = words.get(token, 0) + 1
+    top = sorted(words.items(), key=lambda kv: -kv[1])[:6]
+    return dict(passed=passed, top=top)
+
+
 def digest(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*.py"))}
@@ -200,6 +225,7 @@ def bench_stdlib(root: Path, quick: bool, jobs: int, work: Path) -> dict:
     found, _ = discover([str(copy)])
     before = digest(copy)
     base = baseline(found)
+    base["prefilter"] = prefilter_stats(found)
     cli_run = run_cli(copy, jobs, check=True)
     eng = run_engine(found, jobs)
     after = digest(copy)
@@ -218,6 +244,7 @@ def bench_mmcls(where: Path, quick: bool, jobs: int, work: Path) -> dict:
     found, _ = discover([str(copy)])
     before = digest(copy)
     base = baseline(found)
+    base["prefilter"] = prefilter_stats(found)
     cli_run = run_cli(copy, jobs, check=False)
     after = digest(copy)
     changed = sum(before[k] != after.get(k) for k in before)
@@ -245,6 +272,11 @@ def report(results) -> None:
         print(f"{r['name']}: {r['source']}")
         print(f"  files copied {r['copied']}, discovered by mmcodemod {r['found']}; baseline parsed "
               f"{base['parsed']}, LibCST could not parse {base['failed']}, unreadable {base['unreadable']}")
+        pre = base.get("prefilter")
+        if pre:
+            words = ", ".join(f"{w!r} {n}" for w, n in pre["top"])
+            print(f"  files past the prefilter (parsed by mmcodemod): {pre['passed']}; "
+                  f"code-rule trigger words among them: {words or 'none'}")
         print(f"  mmcodemod exit code {tool['code']}; {tool['summary'] or 'no summary line'}")
         print(f"  files whose bytes changed on disk: {r['written']}")
         if r["engine"]:
