@@ -324,11 +324,13 @@ class TrainAndTest(Rule):
     triggers = ("train_model", "single_gpu_test", "multi_gpu_test")
     before = (
         "from mmcls.apis import train_model\n"
-        "train_model(model, datasets, cfg, distributed=distributed, validate=True, meta=meta)\n"
+        "train_model(model, datasets, cfg, distributed=True)\n"
     )
     after = (
         "from mmengine.runner import Runner\n"
-        "# TODO(mmcodemod): MMC202 train_model(...) arguments now come from the config: ...\n"
+        "# TODO(mmcodemod): MMC202 train_model(...) arguments now come from the config: "
+        "model=model -> the Runner builds the model from cfg.model; dataset=datasets -> the "
+        "dataloaders come from cfg.train_dataloader (and val_dataloader); distributed=True -> cfg.launcher\n"
         "runner = Runner.from_cfg(cfg)\n"
         "runner.train()\n"
     )
@@ -420,8 +422,8 @@ class RandomSeed(Rule):
         "set_random_seed(seed, deterministic=True)\n"
     )
     after = (
-        "from mmengine.dist import sync_random_seed\n"
         "from mmengine.runner import set_random_seed\n"
+        "from mmengine.dist import sync_random_seed\n"
         "seed = args.seed if args.seed is not None else sync_random_seed()\n"
         "set_random_seed(seed, deterministic=True)\n"
     )

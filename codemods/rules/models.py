@@ -184,12 +184,14 @@ class MethodRenames(Rule):
     # a head that only overrides the old `loss` mentions neither forward_train nor simple_test
     triggers = ("forward_train", "simple_test", "mmcls", "mmselfsup", "HEADS")
     before = (
+        "from mmcls.models import CLASSIFIERS, ImageClassifier\n\n\n"
         "@CLASSIFIERS.register_module()\n"
         "class MyClassifier(ImageClassifier):\n"
         "    def forward_train(self, img, gt_label):\n"
         "        return self.head.forward_train(self.extract_feat(img), gt_label)\n"
     )
     after = (
+        "from mmcls.models import CLASSIFIERS, ImageClassifier\n\n\n"
         "@CLASSIFIERS.register_module()\n"
         "class MyClassifier(ImageClassifier):\n"
         "    def loss(self, img, gt_label):\n"
@@ -315,14 +317,19 @@ class Signatures(Rule):
     guide = GUIDE
     triggers = ("mmcls", "mmselfsup", "HEADS", "CLASSIFIERS", "ALGORITHMS")
     before = (
+        "from mmcls.models.heads import ClsHead\n\n\n"
         "class MyHead(ClsHead):\n"
-        "    def loss(self, x, gt_label):\n"
+        "    def _get_loss(self, cls_score, gt_label):\n"
+        "        return {}\n"
     )
     after = (
+        "from mmcls.models.heads import ClsHead\n\n\n"
         "class MyHead(ClsHead):\n"
-        "    # TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def loss(self, feats: Tuple[torch.Tensor], "
-        "data_samples: List[DataSample], **kwargs) -> dict; ...\n"
-        "    def loss(self, x, gt_label):\n"
+        "    # TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def _get_loss(self, cls_score: torch.Tensor, "
+        "data_samples: List[DataSample], **kwargs); the target is torch.cat([s.gt_label for s in "
+        "data_samples]) (or torch.stack of gt_score after mixup/cutmix)\n"
+        "    def _get_loss(self, cls_score, gt_label):\n"
+        "        return {}\n"
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:

@@ -211,7 +211,8 @@ def _rand_augment(policy: str) -> Optional[dict]:
 def _random_aug(call):
     args = _literals(call)
     policy = _rand_augment(str(args.get("auto_augment"))) if args else None
-    if policy is None or args.get("color_jitter") is not None or args.get("re_count", 1) != 1:
+    # (timm applies color_jitter only without auto_augment, so with a policy it did nothing)
+    if policy is None or args.get("re_count", 1) != 1:
         return Converted([call], [RANDOM_AUG_TODO], changed=False)
     mean = [v * 255 for v in args.get("mean", (0.485, 0.456, 0.406))][::-1]  # BGR, 0-255
     std = [v * 255 for v in args.get("std", (0.229, 0.224, 0.225))][::-1]

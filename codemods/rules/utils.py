@@ -114,6 +114,9 @@ class MultiProcesses(Rule):
     before = "from mmcls.utils import setup_multi_processes\nsetup_multi_processes(cfg)\n"
     after = (
         "from mmengine.utils.dl_utils import set_multi_processing\n"
+        "# TODO(mmcodemod): MMC212 set_multi_processing reads env_cfg.mp_cfg (where 1.x configs keep "
+        "mp_start_method and opencv_num_threads); pass distributed=True in distributed runs to limit "
+        "OMP/MKL threads. A script that uses the Runner can drop this call: the Runner does it\n"
         "set_multi_processing(**cfg.get('env_cfg', {}).get('mp_cfg', {}))\n"
     )
 
@@ -208,7 +211,9 @@ class JsonLog(Rule):
     before = "from mmcls.utils import load_json_log\nlog = load_json_log(path)\n"
     after = (
         "from mmcls.utils import load_json_log\n"
-        "# TODO(mmcodemod): MMC215 mmpretrain.utils.load_json_log reads the 1.x json log ...\n"
+        "# TODO(mmcodemod): MMC215 mmpretrain.utils.load_json_log reads the 1.x json log and returns "
+        "{'train': [...], 'val': [...]} (lists of dicts per logged step), not {epoch: {key: [values]}}: "
+        "update the code that reads its result\n"
         "log = load_json_log(path)\n"
     )
 
@@ -298,10 +303,16 @@ class ModelWrappers(Rule):
     guide = GUIDE
     triggers = ("wrap_distributed_model", "wrap_non_distributed_model")
     before = (
-        "from mmcls.utils import wrap_non_distributed_model\n"
-        "model = wrap_non_distributed_model(model, cfg.device, device_ids=cfg.gpu_ids)\n"
+        "from mmcls.utils import wrap_non_distributed_model\n\n\n"
+        "def main(model, cfg):\n"
+        "    model = wrap_non_distributed_model(model, cfg.device, device_ids=cfg.gpu_ids)\n"
+        "    return model\n"
     )
-    after = ""
+    after = (
+        "\n\n"
+        "def main(model, cfg):\n"
+        "    return model\n"
+    )
 
     def transform(self, module, ctx):
         imap = _calls.import_map(ctx, module)

@@ -600,3 +600,14 @@ def test_star_import_hidden_by_own_definition():
 
     result = inference_model(model, 'a.jpg')
     """)
+
+
+@pytest.mark.parametrize("rule_id", [
+    "MMC201", "MMC202", "MMC203", "MMC204", "MMC205",
+    "MMC211", "MMC212", "MMC213", "MMC214", "MMC215", "MMC301", "MMC302",
+])
+def test_explain_examples_are_what_the_rule_does(rule_id):
+    from codemods.rules import get_rule
+
+    rule = get_rule(rule_id)
+    check_transformed(rule_id, rule.before, rule.after)
