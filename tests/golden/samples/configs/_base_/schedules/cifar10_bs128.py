@@ -5,11 +5,7 @@ optim_wrapper = dict(
 )
 # learning policy
 param_scheduler = dict(
-    type='MultiStepLR',
-    milestones=[60, 120, 160],
-    gamma=0.2,
-    by_epoch=True,
-)
+    type='MultiStepLR', milestones=[60, 120, 160], gamma=0.2, by_epoch=True)
 train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
