@@ -26,6 +26,11 @@ STAR_EXPORTS = {
     "mmcls.utils": ("collect_env", "auto_select_device", "wrap_distributed_model",
                     "wrap_non_distributed_model", "get_root_logger", "load_json_log",
                     "setup_multi_processes"),
+    # mmselfsup 0.11 (only the names these rules replace)
+    "mmselfsup.apis": ("init_random_seed", "inference_model", "set_random_seed", "train_model",
+                       "init_model"),
+    "mmselfsup.utils": ("get_root_logger", "multi_gpu_test", "single_gpu_test",
+                        "setup_multi_processes"),
 }
 
 
@@ -53,13 +58,24 @@ def _star_package(small) -> Optional[str]:
     return None
 
 
-def mmcls_function(imap: ImportMap, func: cst.BaseExpression, package: str,
+def _tuple(packages) -> Tuple[str, ...]:
+    return (packages,) if isinstance(packages, str) else tuple(packages)
+
+
+def mmcls_function(imap: ImportMap, func: cst.BaseExpression, packages,
                    names: Iterable[str]) -> Optional[str]:
-    """The short name if `func` is `<package>[.submodule].<name>` for one of `names`."""
+    """The short name if `func` is `<package>[.submodule].<name>` for one of `names`.
+
+    `packages` is one package (`"mmcls.apis"`) or several.
+    """
     if not _name_chain(func):
         return None
-    qualified = imap.qualified(func)
-    if qualified is None or not qualified.startswith(package + "."):
+    return qualified_function(imap.qualified(func), packages, names)
+
+
+def qualified_function(qualified: Optional[str], packages, names: Iterable[str]) -> Optional[str]:
+    """The short name if the dotted name `qualified` is one of `names` in one of `packages`."""
+    if qualified is None or not qualified.startswith(tuple(p + "." for p in _tuple(packages))):
         return None
     short = qualified.rsplit(".", 1)[1]
     return short if short in names else None
@@ -76,10 +92,17 @@ def _name_chain(node: cst.BaseExpression) -> bool:
 SUBMODULES = {
     "mmcls.apis": ("inference", "test", "train"),
     "mmcls.utils": ("collect_env", "device", "distribution", "logger", "setup_env"),
+    "mmselfsup.apis": ("inference", "train"),
+    "mmselfsup.utils": ("logger", "setup_env", "test_helper"),
 }
 
 
-def may_call(imap: ImportMap, package: str, names: Iterable[str]) -> bool:
+def may_call(imap: ImportMap, packages, names: Iterable[str]) -> bool:
+    """True if one of `packages` may reach one of `names` (see `_may_call`)."""
+    return any(_may_call(imap, p, names) for p in _tuple(packages))
+
+
+def _may_call(imap: ImportMap, package: str, names: Iterable[str]) -> bool:
     """Cheap check: can one of `names` of `package` be reached through the file's imports?
 
     True for `import mmcls`, `from mmcls import apis`, `from mmcls.apis import train_model`,

@@ -21,6 +21,9 @@ from codemods.rules import _calls, _scopes
 from codemods.todo import TodoTransformer
 
 APIS = "mmcls.apis"
+# MMSelfSup 0.x had the same training helpers (mmselfsup.apis) and test loops (mmselfsup.utils).
+RUNNER_PACKAGES = ("mmcls.apis", "mmselfsup.apis", "mmselfsup.utils")
+SEED_PACKAGES = ("mmcls.apis", "mmselfsup.apis")
 GUIDE = "模块变动 / mmpretrain.apis"
 INFERENCER = ("mmpretrain.apis", "ImageClassificationInferencer")
 RUNNER = ("mmengine.runner", "Runner")
@@ -223,7 +226,10 @@ _TRAIN_MOVED = {
     "device": "the Runner puts the model on the available device",
     "meta": "the Runner logs env info, seed and config and saves dataset_meta in checkpoints",
 }
-_TRAIN_ARGS = ["model", "dataset", "cfg", "distributed", "validate", "timestamp", "device", "meta"]
+_TRAIN_ARGS = {
+    "mmcls": ["model", "dataset", "cfg", "distributed", "validate", "timestamp", "device", "meta"],
+    "mmselfsup": ["model", "dataset", "cfg", "distributed", "timestamp", "meta"],
+}
 _TEST_TODO = ("runner.test() builds the model and cfg.test_dataloader from the config and loads "
               "cfg.load_from (set it to the checkpoint); show/out_dir -> "
               "default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device")
@@ -251,7 +257,7 @@ class _RunnerRewriter(TodoTransformer):
 
     def leave_SimpleStatementLine(self, original, updated):
         call, targets = _calls.statement_call(updated)
-        name = call and _calls.mmcls_function(self.imap, call.func, APIS, _RUNNER_CALLS)
+        name = call and _calls.mmcls_function(self.imap, call.func, RUNNER_PACKAGES, _RUNNER_CALLS)
         if not name:
             return updated
         if _calls.has_star_args(call):
@@ -267,7 +273,8 @@ class _RunnerRewriter(TodoTransformer):
             self.todo("train_model was removed in MMPretrain 1.x: use runner = Runner.from_cfg(cfg); runner.train()")
             return line
         moved = []
-        for i, key in enumerate(_TRAIN_ARGS):
+        package = self.imap.qualified(call.func).split(".")[0]
+        for i, key in enumerate(_TRAIN_ARGS[package]):
             value = _calls.argument(call, i, key)
             if value is not None and key in _TRAIN_MOVED:
                 # name the value, so that nothing the call said is lost
@@ -337,7 +344,7 @@ class TrainAndTest(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = _calls.import_map(ctx, module)
-        if not _calls.may_call(imap, APIS, self.triggers):
+        if not _calls.may_call(imap, RUNNER_PACKAGES, self.triggers):
             return module
         rewriter = _RunnerRewriter(imap, ctx, module)
         module = module.visit(rewriter)
@@ -380,13 +387,13 @@ class _SeedRewriter(TodoTransformer):
         self._no_parens(node.value)
 
     def leave_Attribute(self, original, updated):
-        if _calls.mmcls_function(self.imap, original, APIS, ("set_random_seed",)):
+        if _calls.mmcls_function(self.imap, original, SEED_PACKAGES, ("set_random_seed",)):
             self._anchor(original, SET_SEED)
             return cst.Name(SET_SEED[1])
         return updated
 
     def leave_Call(self, original, updated):
-        if not _calls.mmcls_function(self.imap, original.func, APIS, ("init_random_seed",)):
+        if not _calls.mmcls_function(self.imap, original.func, SEED_PACKAGES, ("init_random_seed",)):
             return updated
         seed = _calls.argument(updated, 0, "seed")
         device = _calls.argument(updated, 1, "device")
@@ -430,10 +437,10 @@ class RandomSeed(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = _calls.import_map(ctx, module)
-        if not _calls.may_call(imap, APIS, self.triggers):
+        if not _calls.may_call(imap, SEED_PACKAGES, self.triggers):
             return module
         moved = {local: SET_SEED for local, target in imap.names.items()
-                 if target.startswith(APIS + ".") and target.endswith(".set_random_seed")}
+                 if _calls.qualified_function(target, SEED_PACKAGES, ("set_random_seed",))}
         rewriter = _SeedRewriter(imap, ctx)
         module = module.visit(rewriter)
         for local in set(moved) - set(ctx.import_map(module).names):

@@ -18,6 +18,7 @@ from codemods.rules import _calls
 from codemods.todo import TodoTransformer
 
 UTILS = "mmcls.utils"
+BOTH = (UTILS, "mmselfsup.utils")  # MMSelfSup 0.x had the same logger and setup helpers
 GUIDE = "模块变动 / mmpretrain.utils"
 LOGGER = ("mmengine.logging", "MMLogger")
 MULTI = ("mmengine.utils.dl_utils", "set_multi_processing")
@@ -29,6 +30,7 @@ class _CallRewriter(TodoTransformer):
 
     function = ""
     target: Tuple[str, str] = ("", "")
+    packages: Tuple[str, ...] = (UTILS,)
 
     def __init__(self, imap, ctx: Context, rule_id: str) -> None:
         super().__init__()
@@ -38,7 +40,7 @@ class _CallRewriter(TodoTransformer):
         self.anchors: Dict[str, List[Tuple[str, str]]] = {}
 
     def leave_Call(self, original, updated):
-        if not _calls.mmcls_function(self.imap, original.func, UTILS, (self.function,)):
+        if not _calls.mmcls_function(self.imap, original.func, self.packages, (self.function,)):
             return updated
         new = self.new_call(updated)
         if new is None:
@@ -53,7 +55,7 @@ class _CallRewriter(TodoTransformer):
 
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
     imap = _calls.import_map(ctx, module)
-    if not _calls.may_call(imap, UTILS, rule.triggers):
+    if not _calls.may_call(imap, rewriter_class.packages, rule.triggers):
         return module
     rewriter = rewriter_class(imap, ctx, rule.id)
     module = module.visit(rewriter)
@@ -65,6 +67,7 @@ def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Mo
 class _Logger(_CallRewriter):
     function = "get_root_logger"
     target = LOGGER
+    packages = BOTH
 
     def new_call(self, call):
         if call.args:
@@ -91,6 +94,7 @@ class RootLogger(Rule):
 class _MultiProcesses(_CallRewriter):
     function = "setup_multi_processes"
     target = MULTI
+    packages = BOTH
 
     def new_call(self, call):
         cfg = _calls.argument(call, 0, "cfg")

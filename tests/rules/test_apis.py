@@ -611,3 +611,28 @@ def test_explain_examples_are_what_the_rule_does(rule_id):
 
     rule = get_rule(rule_id)
     check_transformed(rule_id, rule.before, rule.after)
+
+
+def test_mmselfsup_training_helpers():
+    check_transformed([RUNNER, SEED], """\
+    from mmselfsup.apis import init_random_seed, set_random_seed, train_model
+    from mmselfsup.utils import single_gpu_test
+
+    seed = init_random_seed(args.seed)
+    set_random_seed(seed)
+    train_model(model, datasets, cfg, distributed=False, timestamp=timestamp, meta=meta)
+    single_gpu_test(model, data_loader)
+    """, """\
+    from mmengine.runner import set_random_seed
+    from mmengine.dist import sync_random_seed
+    from mmengine.runner import Runner
+
+    seed = args.seed if args.seed is not None else sync_random_seed()
+    set_random_seed(seed)
+    """ + TRAIN_TODO.format("datasets") + """; distributed=False -> cfg.launcher; timestamp=timestamp -> the Runner names its log folder by time itself; meta=meta -> the Runner logs env info, seed and config and saves dataset_meta in checkpoints
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    """ + TEST_TODO + """
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+    """)

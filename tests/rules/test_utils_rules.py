@@ -220,3 +220,17 @@ def test_last_name_of_a_parenthesised_import_removed():
     from mmengine.logging import MMLogger
     logger = MMLogger.get_current_instance()
     """)
+
+
+def test_mmselfsup_logger_and_setup():
+    check_transformed(["MMC211", "MMC212"], """\
+    from mmselfsup.utils import get_root_logger, setup_multi_processes
+    setup_multi_processes(cfg)
+    logger = get_root_logger()
+    """, """\
+    from mmengine.utils.dl_utils import set_multi_processing
+    from mmengine.logging import MMLogger
+    """ + MULTI_TODO + """
+    set_multi_processing(**cfg.get('env_cfg', {}).get('mp_cfg', {}))
+    logger = MMLogger.get_current_instance()
+    """)
