@@ -305,22 +305,9 @@ _RUNNER_CALLS = {"train_model": "train", "single_gpu_test": "test", "multi_gpu_t
 
 
 def _config_name(module: cst.Module) -> Optional[str]:
-    """`cfg` (or `config`) if the file uses a variable of that name, for Runner.from_cfg."""
-    finder = _ConfigNames()
-    module.visit(finder)
-    return min(finder.found) if finder.found else None
-
-
-class _ConfigNames(cst.CSTVisitor):
-
-    NAMES = ("cfg", "config")
-
-    def __init__(self) -> None:
-        self.found = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.NAMES and node.value not in self.found:
-            self.found.append(node.value)
+    """`cfg` (or `config`) if the file has a variable of that name, for Runner.from_cfg."""
+    used = _calls.used_names(module)  # (not `model.cfg` nor `f(cfg=...)`)
+    return next((name for name in ("cfg", "config") if name in used), None)
 
 
 class TrainAndTest(Rule):

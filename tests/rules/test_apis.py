@@ -636,3 +636,16 @@ def test_mmselfsup_training_helpers():
     runner = Runner.from_cfg(cfg)
     runner.test()
     """)
+
+
+def test_single_gpu_test_config_only_as_attribute_or_keyword_gets_todo():
+    check_transformed(RUNNER, """\
+    from mmcls.apis import single_gpu_test
+    loader = build(model.cfg, cfg=None)
+    single_gpu_test(model, loader)
+    """, """\
+    from mmcls.apis import single_gpu_test
+    loader = build(model.cfg, cfg=None)
+    # TODO(mmcodemod): MMC202 single_gpu_test was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); runner.test() builds the model and cfg.test_dataloader from the config and loads cfg.load_from (set it to the checkpoint); show/out_dir -> default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device
+    single_gpu_test(model, loader)
+    """)
