@@ -325,27 +325,43 @@ def _node_fields(kind: type) -> Tuple[str, ...]:
     return fields
 
 
+_IS_NODE: Dict[type, bool] = {}
+
+
+def _is_node(value) -> bool:
+    kind = type(value)
+    known = _IS_NODE.get(kind)
+    if known is None:  # isinstance() on LibCST's ABCs is slow: decide once per type
+        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+    return known
+
+
 def _children(node: cst.CSTNode):
     for name in _node_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
+        if type(value) in (list, tuple):
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if _is_node(item):
                     yield item
+        elif _is_node(value):
+            yield value
+
+
+_OPAQUE = {cst.Import, cst.ImportFrom, cst.SimpleString, cst.ConcatenatedString}
 
 
 def _mentions(node: cst.CSTNode, names: Set[str]) -> bool:
     """Does `node` contain a Name whose value is in `names`?"""
     stack = [node]
+    name_type = cst.Name
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
+        kind = type(current)
+        if kind is name_type:
             if current.value in names:
                 return True
             continue
-        if isinstance(current, (cst.Import, cst.ImportFrom, cst.BaseString)):
+        if kind in _OPAQUE:
             continue
         stack.extend(_children(current))
     return False
@@ -374,17 +390,18 @@ def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
     stack: List[cst.CSTNode] = [module]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
+        kind = type(current)
+        if kind is cst.Name:
             if current.value in roots:
                 chains.setdefault(current.value)
             continue
-        if isinstance(current, cst.Attribute):
+        if kind is cst.Attribute:
             text = dotted(current)
             if text is not None:
                 if text.split(".", 1)[0] in roots:
                     chains.setdefault(text)
                 continue  # a plain chain rooted elsewhere: nothing inside
-        if isinstance(current, (cst.Import, cst.ImportFrom, cst.BaseString)):
+        if kind in _OPAQUE:
             continue
         stack.extend(reversed(list(_children(current))))
     return chains
@@ -545,11 +562,11 @@ class _Rewrite(TodoTransformer):
         return without_header_duplicates(self._merged(updated_node))
 
     # ---- walk statement lists, and only the statements that mention a watched name
-    _CONTAINERS = (
+    _CONTAINERS = frozenset((
         cst.Module, cst.IndentedBlock, cst.FunctionDef, cst.ClassDef, cst.If, cst.Else, cst.Try,
         cst.ExceptHandler, cst.Finally, cst.With, cst.For, cst.While,
         *(getattr(cst, n) for n in ("TryStar", "ExceptStarHandler", "Match", "MatchCase") if hasattr(cst, n)),
-    )
+    ))
 
     watch: Set[str] = set()  # names whose usages may change
     _inside = 0  # > 0 within a node known to mention a watched name
@@ -559,7 +576,7 @@ class _Rewrite(TodoTransformer):
         if self._inside:
             self._inside += 1
             return descend
-        if isinstance(node, self._CONTAINERS):
+        if type(node) in self._CONTAINERS:
             return descend
         if self.watch and _mentions(node, self.watch):
             self._inside = 1
