@@ -191,7 +191,6 @@ class Converted:
     nodes: List[cst.BaseExpression]
     todos: List[str] = field(default_factory=list)
     changed: bool = True
-    policy_lists: List[str] = field(default_factory=list)  # variables to drop magnitude_key in
 
 
 def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Converted:
@@ -232,16 +231,8 @@ def _policies(call, name, evaluate) -> Converted:
     preset = preset_name(name, value)
     if preset is not None:
         return _same(call, set_kwarg(call, "policies", quote(preset)))
-    if name != "RandAugment" or "magnitude_key" not in repr(value):
-        return Converted([call], changed=False)
-    if isinstance(node, cst.List):
-        # 1.2's augment transforms take no magnitude_key (RandAugment sets the magnitude itself)
-        return _same(call, set_kwarg(call, "policies", _drop_in_list(node, "magnitude_key")))
-    if isinstance(node, cst.Name):
-        return Converted([call], changed=False, policy_lists=[node.value])
-    return Converted([call], ["RandAugment policies: 1.2 transforms take no magnitude_key; "
-                              "drop it from each policy (or use policies='timm_increasing')"],
-                     changed=False)
+    # Other lists stay: 1.2 RandAugment still accepts (and ignores) 0.x `magnitude_key`.
+    return Converted([call], changed=False)
 
 
 def _lighting_spread(call, evaluate) -> Converted:
@@ -252,16 +243,6 @@ def _lighting_spread(call, evaluate) -> Converted:
     if kwarg(call, "to_rgb") is not None or any("to_rgb" in v for v in values):
         return Converted([call], changed=False)
     return _same(call, set_kwarg(call, "to_rgb", expr("True")))  # 0.x default True; 1.2 False
-
-
-def drop_in_list(node: cst.List, key: str) -> cst.List:
-    return _drop_in_list(node, key)
-
-
-def _drop_in_list(node: cst.List, key: str) -> cst.List:
-    return node.with_changes(elements=[
-        e.with_changes(value=drop_kwargs(e.value, key)) if is_dict_call(e.value) else e
-        for e in node.elements])
 
 
 def _load_image(call):
@@ -493,7 +474,6 @@ class PipelineResult:
     normalize: List[cst.Call] = field(default_factory=list)  # removed Normalize transforms
     todos: List[str] = field(default_factory=list)
     changed: bool = False
-    policy_lists: List[str] = field(default_factory=list)
 
 
 def convert_pipeline(node: cst.List, keep_normalize: bool = False,
@@ -524,7 +504,6 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False,
         converted = convert_transform(element.value, evaluate)
         result.todos += converted.todos
         result.changed |= converted.changed
-        result.policy_lists += converted.policy_lists
         elements += [element.with_changes(value=n) for n in converted.nodes]
     if result.changed:
         result.node = node.with_changes(elements=_fix_element_commas(elements, node))

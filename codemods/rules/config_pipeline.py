@@ -7,6 +7,7 @@ model. An `img_norm_cfg = dict(...)` used only by Normalize becomes that `data_p
 """
 from __future__ import annotations
 
+import ast
 from typing import List, Optional
 
 import libcst as cst
@@ -32,7 +33,6 @@ class _Pipelines(TodoTransformer):
     def __init__(self, evaluate=None) -> None:
         super().__init__()
         self.evaluate = evaluate
-        self.policy_lists: List[str] = []
         self.normalize: List[tuple] = []  # (top-level statement index, Normalize call)
         self.index = -1
         self.changes = 0
@@ -58,7 +58,6 @@ class _Pipelines(TodoTransformer):
         for message in result.todos:
             self.todo(message)
         self.normalize += [(self.index, n) for n in result.normalize]
-        self.policy_lists += result.policy_lists
         self.changes += int(result.changed)
         return result.node
 
@@ -104,8 +103,6 @@ train_pipeline = [
             ctx.record(self.id, visitor.changes)
         if visitor.normalize:
             updated = _add_preprocessor(updated, visitor.normalize, ctx)
-        for name in visitor.policy_lists:
-            updated = _drop_magnitude_key(updated, name, ctx)
         return updated
 
 
@@ -131,18 +128,10 @@ def dataset_name(cfg) -> Optional[str]:
     return name if isinstance(name, str) else None
 
 
-def _drop_magnitude_key(module, name, ctx) -> cst.Module:
-    """`policies = [dict(type='Rotate', magnitude_key='angle', ...)]` used by RandAugment: 1.2's
-    augment transforms take no magnitude_key."""
-    at = dp.find_assign(module, name)
-    value = dp.top_assign(module.body[at])[1] if at is not None else None
-    if not isinstance(value, cst.List):
-        return _todo_at(module, len(module.body) - 1 if at is None else at,
-                        f"RandAugment policies {name}: 1.2 transforms take no magnitude_key; drop it")
-    stmt = module.body[at]
-    small = stmt.body[0].with_changes(value=dp.drop_in_list(value, "magnitude_key"))
-    ctx.record(RULE_ID)
-    return module.with_changes(body=[*module.body[:at], stmt.with_changes(body=[small]), *module.body[at + 1:]])
+def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
+    """Same expression, whatever the layout and comments."""
+    code = cst.Module([]).code_for_node
+    return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
 
 
 def _names_used(module: cst.Module, name: str) -> int:
@@ -159,7 +148,7 @@ def _names_used(module: cst.Module, name: str) -> int:
 
 def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) -> cst.Module:
     first_index, first = removed[0]
-    differing = [n for _, n in removed if not n.deep_equals(first)]
+    differing = [n for _, n in removed if not _same_code(n, first)]
     if dp.find_assign(module, "data_preprocessor") is not None:
         code = cst.Module([]).code_for_node(first)
         return _todo_at(module, first_index, f"{code} was removed from the pipeline; check that "

@@ -271,7 +271,7 @@ def test_policy_presets(tmp_path):
             policies='timm_increasing',
             num_policies=2,
             magnitude_level=9),
-        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_range=(0, 30))]),
+        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30))]),
         dict(type='PackInputs')
     ]
     """, kind="config", path=tmp_path / "data.py")
@@ -288,6 +288,7 @@ def test_pil_conversions():
 
 
 def test_lighting_spread_and_policy_variable():
+    # 1.2 RandAugment pops 0.x magnitude_key itself ("for backward compatibility"): kept
     check_transformed(RULE, """\
     model = dict(type='ImageClassifier')
     img_lighting_cfg = dict(eigval=[55.46, 4.794, 1.148], eigvec=[[1, 0, 0]], alphastd=0.1)
@@ -305,7 +306,7 @@ def test_lighting_spread_and_policy_variable():
     img_lighting_cfg = dict(eigval=[55.46, 4.794, 1.148], eigvec=[[1, 0, 0]], alphastd=0.1)
     policies = [
         dict(type='AutoContrast', prob=0.5),
-        dict(type='Rotate', magnitude_range=(0, 30), pad_val=0),
+        dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30), pad_val=0),
     ]
     train_pipeline = [
         dict(type='RandAugment', policies=policies, num_policies=2, magnitude_level=12),
@@ -324,6 +325,20 @@ def test_pipelines_normalised_differently():
     model = dict(type='ImageClassifier')
     # TODO(mmcodemod): MMC502 pipelines normalised differently; 1.2 has one data_preprocessor for all splits (this one), another pipeline had dict(type='Normalize', mean=[1], std=[2], to_rgb=True)
     data_preprocessor = dict(mean=[1], std=[2], to_rgb=False)
+    train_pipeline = [dict(type='PackInputs')]
+    test_pipeline = [dict(type='PackInputs')]
+    """, kind="config")
+
+
+def test_same_normalize_laid_out_differently_is_one_preprocessor():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [dict(type='Normalize', mean=M, std=S,
+                           to_rgb=False), dict(type='Collect', keys=['img'])]
+    test_pipeline = [dict(type='Normalize', mean=M, std=S, to_rgb=False), dict(type='Collect', keys=['img'])]
+    """, """\
+    model = dict(type='ImageClassifier')
+    data_preprocessor = dict(mean=M, std=S, to_rgb=False)
     train_pipeline = [dict(type='PackInputs')]
     test_pipeline = [dict(type='PackInputs')]
     """, kind="config")
