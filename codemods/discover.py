@@ -1,10 +1,10 @@
 """Turn the paths a user gives into the list of files to process.
 
 Directories are walked for `.py` files and `.ipynb` notebooks; `.git`, virtualenvs,
-`site-packages`, `__pycache__`, `build`/`dist` are always skipped; inside a git work tree `.gitignore` files (and
-`.git/info/exclude`) are honoured; `--exclude` globs apply to files and directories. Symlinked
-directories are followed once (no loops) and a file reached twice is processed once. Files named
-explicitly are always taken, whatever their extension.
+`site-packages`, `__pycache__`, `build`/`dist` are always skipped; inside a git work tree
+`.gitignore` files (and `.git/info/exclude`) are honoured; `--exclude` globs apply to files and
+directories. Symlinked directories are followed once (no loops) and a file reached twice is
+processed once. Files named explicitly are always taken, whatever their extension.
 """
 from __future__ import annotations
 

@@ -7,9 +7,11 @@ metadata, other cells and the file's formatting keep their exact bytes.
 
 The code cells of a notebook run in one namespace (imports in the first cell, calls in the
 fifth), so they are migrated as one module: joined with a marker statement between cells, then
-split again. IPython syntax (`!pip install ...`, `%cd ...`, `x = !ls`, `obj?`) is not Python:
-each such line is replaced by a placeholder statement before the rules run and restored after.
-Cells run by a cell magic (`%%bash`, `%%writefile`, ...) are not Python and are passed over.
+split again; an import a later cell repeats is kept there (see `_keep_repeated_imports`).
+IPython syntax (`!pip install ...`, `%cd ...`, `x = !ls`, `obj?`) is not Python: each such line
+is replaced by a placeholder statement before the rules run and restored after. Cells run by a
+cell magic whose body is not Python (`%%bash`, `%%writefile`, ...) are passed over; the bodies of
+`%%time`, `%%capture`, ... are migrated.
 """
 from __future__ import annotations
 
@@ -282,6 +284,8 @@ def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) 
         where = _cell_at(joined, exc.raw_line)
         return engine.FileResult(name, "failed", reason=f"cell {where + 1}: syntax error at line "
                                  f"{exc.raw_line - _first_line(joined, where)}; left untouched")
+    except RecursionError:
+        return engine.FileResult(name, "failed", reason="too deeply nested to parse; left untouched")
     except engine.RuleError as exc:
         return engine.FileResult(name, "failed", reason=f"{exc} (file left untouched; please report)")
     error = engine.verify(migration.new, name)

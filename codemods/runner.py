@@ -88,7 +88,10 @@ def display_path(path: str) -> str:
 
 
 def execute(settings: Settings, observers: Sequence = ()) -> int:
-    """One run. `observers` (and the --patch/--report writers) see each result and its outcome."""
+    """One run. Each observer (the --patch and --report writers, the bot's collector) is told
+    `problem(path, reason)` for unusable inputs, `add(result, outcome)` for every file (outcome:
+    the result's status, or for changed files what the sink did: changed, declined, refused),
+    and `finish()` at the end, which returns the path it wrote, if any."""
     console = Console(settings)
     start = time.perf_counter()
     files, problems = discover(settings.paths, settings.exclude)
