@@ -377,6 +377,10 @@ class ScopeAndHooksRule(Rule):
         for hook in hooks:
             if isinstance(hook, dict) and hook.get("type") == "EMAHook":
                 changed = [k for k in ("interval", "warm_up", "resume_from") if k in hook]
+                momentum = hook.get("momentum", 0.0002)
+                if isinstance(momentum, (int, float)) and momentum > 0.01 and "warm_up" not in hook:
+                    # mmcv warmed momentum up by default: min(momentum, (1 + t) / (100 + t)).
+                    changed.append("momentum (mmcv's default warm_up=100 applied to it)")
                 if changed:
                     module = _todo_on(module, "custom_hooks", self.id, (
                         f"EMAHook {', '.join(changed)}: MMEngine's EMAHook has no warm_up/resume_from "
