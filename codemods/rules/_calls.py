@@ -9,7 +9,7 @@ import inside a function or a `try:` gets its replacement in the same place).
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -128,10 +128,6 @@ def argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpre
             return arg.value
     positional = [a for a in call.args if a.keyword is None and not a.star]
     return positional[index].value if index < len(positional) else None
-
-
-def keywords(call: cst.Call) -> Dict[str, cst.BaseExpression]:
-    return {a.keyword.value: a.value for a in call.args if a.keyword is not None}
 
 
 def has_star_args(call: cst.Call) -> bool:
@@ -311,10 +307,6 @@ def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
 def names_in(module: cst.Module, imap: ImportMap) -> Set[str]:
     """Every identifier of the file (to choose a new variable name that clashes with none)."""
     return set(used_names(module)) | set(imap.names)
-
-
-def first_positional(call: cst.Call) -> Sequence[cst.Arg]:
-    return [a for a in call.args if a.keyword is None and not a.star]
 
 
 def statement_call(line: cst.SimpleStatementLine):

@@ -132,6 +132,15 @@ class _Device(_CallRewriter):
     function = "auto_select_device"
     target = DEVICE
 
+    def __init__(self, imap, ctx, rule_id, keep) -> None:
+        super().__init__(imap, ctx, rule_id)
+        self.keep = keep  # local names imported under their old name: their calls stay
+
+    def leave_Call(self, original, updated):
+        if isinstance(original.func, cst.Name) and original.func.value in self.keep:
+            return updated
+        return super().leave_Call(original, updated)
+
     def new_call(self, call):
         if call.args:
             return None
@@ -155,42 +164,30 @@ class AutoSelectDevice(Rule):
         # callback) keeps its local name: import get_device under it.
         moved = {}
         used = _calls.used_names(module)
-        calls = _DeviceCalls(imap)
+        calls = _BareCalls()
         module.visit(calls)
         for local, target in imap.names.items():
-            is_device = target.startswith(UTILS + ".") and target.endswith(".auto_select_device")
-            if is_device and used.get(local, 0) > calls.bare.get(local, 0):
+            is_device = _calls.qualified_function(target, UTILS, self.triggers)
+            if is_device and used.get(local, 0) > calls.count.get(local, 0):
                 moved[local] = DEVICE
         if moved:
             ctx.record(self.id, len(moved))
-        rewriter = _DeviceRewriter(imap, ctx, self.id, set(moved))
+        rewriter = _Device(imap, ctx, self.id, set(moved))
         module = module.visit(rewriter)
         if not rewriter.anchors and not moved:
             return module
         return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
 
 
-class _DeviceCalls(cst.CSTVisitor):
-    """How often each bare name is called as `name()`."""
+class _BareCalls(cst.CSTVisitor):
+    """How often each bare name is called as `name(...)`."""
 
-    def __init__(self, imap) -> None:
-        self.imap = imap
-        self.bare: Dict[str, int] = {}
+    def __init__(self) -> None:
+        self.count: Dict[str, int] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):
-            self.bare[node.func.value] = self.bare.get(node.func.value, 0) + 1
-
-
-class _DeviceRewriter(_Device):
-    def __init__(self, imap, ctx, rule_id, keep) -> None:
-        super().__init__(imap, ctx, rule_id)
-        self.keep = keep  # local names imported under their old name
-
-    def leave_Call(self, original, updated):
-        if isinstance(original.func, cst.Name) and original.func.value in self.keep:
-            return updated
-        return super().leave_Call(original, updated)
+            self.count[node.func.value] = self.count.get(node.func.value, 0) + 1
 
 
 class _JsonLog(TodoTransformer):
