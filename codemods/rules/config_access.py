@@ -17,6 +17,7 @@ a TODO that says what to write instead.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -40,6 +41,9 @@ CONFIG_PARAMS = ("cfg", "config")
 
 # Top-level 0.x keys: an access that starts with none of them is 1.x-valid and left alone.
 OLD_HEADS = frozenset(k.split(".")[0] for k in [*KEY_MAP, *TODO_KEYS])
+
+_PACKAGES = re.compile(r"\b(?:%s)\b" % "|".join(OPENMMLAB))
+_HEADS = re.compile(r"\b(?:%s)\b" % "|".join(sorted(OLD_HEADS)))
 
 # What a whole 0.x key became, for the TODO when a script reads or replaces all of it.
 WHOLE_KEY_HELP = {
@@ -139,6 +143,14 @@ class _Bindings(cst.CSTVisitor):
         self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
         self.stack: List[cst.CSTNode] = []
 
+    def on_visit(self, node) -> bool:
+        # Names are bound by statements; not descending into expressions halves the cost. (A
+        # lambda's parameters and `:=` inside expressions are not seen: their configs stay as
+        # they are, which is the safe side.)
+        if isinstance(node, cst.BaseExpression):
+            return False
+        return super().on_visit(node)
+
     def _bind(self, name: str, how) -> None:
         self.names[self.stack[-1]].setdefault(name, []).append(how)
 
@@ -167,15 +179,11 @@ class _Bindings(cst.CSTVisitor):
         self._enter(node)
         self._params(node.params)
 
-    def visit_Lambda(self, node):
-        self._enter(node)
-        self._params(node.params)
-
     def visit_ClassDef(self, node):
         self._bind(node.name.value, OTHER)
         self._enter(node)
 
-    leave_FunctionDef = leave_Lambda = leave_ClassDef = _leave
+    leave_FunctionDef = leave_ClassDef = _leave
 
     def _params(self, params: cst.Parameters) -> None:
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
@@ -197,14 +205,8 @@ class _Bindings(cst.CSTVisitor):
     def visit_For(self, node):
         self._bind_target(node.target)
 
-    def visit_CompFor(self, node):
-        self._bind_target(node.target)
-
     def visit_AsName(self, node):
         self._bind_target(node.name)
-
-    def visit_NamedExpr(self, node):
-        self._bind_target(node.target)
 
     def visit_Del(self, node):
         self._bind_target(node.target)
@@ -294,6 +296,13 @@ class ConfigNames:
                 return self.is_config(func.value, scope)
             return False
         return self.is_config(value, scope)
+
+
+def _is_param(scope, name: str) -> bool:
+    params = scope.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return any(p.name.value == name for p in every)
 
 
 def _passes_through(value, name: str) -> bool:
@@ -485,8 +494,15 @@ cfg.load_from = args.resume_from
 cfg.resume = True
 """
 
+    def applies_to(self, kind: str, text: str) -> bool:
+        # Three passes over the tree are not cheap: only OpenMMLab code that names a 0.x key.
+        return super().applies_to(kind, text) and bool(_PACKAGES.search(text) and _HEADS.search(text))
+
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        names = ConfigNames(module, ctx.import_map(module))
+        imap = ctx.import_map(module)
+        if not any(v.split(".")[0] in OPENMMLAB for v in imap.names.values()):
+            return module  # configs come from mmcv / mmengine; without them nothing is one
+        names = ConfigNames(module, imap)
         transformer = _Transformer(names)
         new = module.visit(transformer)
         if transformer.count:
@@ -524,7 +540,10 @@ class _Transformer(TodoTransformer):
         return result
 
     def _root(self, node) -> bool:
-        return self.names.is_config(node, self.scopes[-1])
+        scopes = [s for s in self.scopes if not isinstance(s, cst.Lambda)]
+        if isinstance(node, cst.Name) and any(_is_param(s, node.value) for s in self.scopes[len(scopes):]):
+            return False  # `lambda cfg: ...`: an argument, not the config of the function around
+        return self.names.is_config(node, scopes[-1])
 
     def chain(self, node):
         found = parse_chain(node, self._root)

@@ -79,6 +79,12 @@ TODO = "# TODO(mmcodemod): MMC701 "
     model = load()
     print(model.cfg.data.test.pipeline)
     """,
+    # a lambda's own parameter named cfg
+    """\
+    from mmcv import Config
+    cfg = Config.fromfile(path)
+    pick = lambda cfg: cfg.data.train
+    """,
     # key names in strings and comments only
     """\
     from mmcv import Config
@@ -156,6 +162,7 @@ def test_model_cfg_self_cfg_and_closures():
     def main():
         from mmengine.config import Config
         cfg = Config.fromfile('c.py')
+        lr = lambda scale: cfg.optimizer.lr * scale
 
         def epochs():
             return cfg.runner.max_epochs
@@ -178,6 +185,7 @@ def test_model_cfg_self_cfg_and_closures():
     def main():
         from mmengine.config import Config
         cfg = Config.fromfile('c.py')
+        lr = lambda scale: cfg.optim_wrapper.optimizer.lr * scale
 
         def epochs():
             return cfg.train_cfg.max_epochs
