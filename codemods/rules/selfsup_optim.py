@@ -1,0 +1,191 @@
+"""MMC606/MMC607: MMSelfSup's own optimizer settings, after the schedule rules (MMC401) ran.
+
+- MMC606 `optimizer.paramwise_options` (mmselfsup 0.11 `core/optimizer/constructor.py`: regular
+  expressions searched in parameter names; `x_mult` multiplies the optimizer's `x`, other keys
+  are set as they are, e.g. `weight_decay=0.`, `lars_exclude=True`) -> MMEngine's
+  `optim_wrapper.paramwise_cfg.custom_keys` (substrings; `lr_mult`, `decay_mult`, other keys set
+  on the parameter group). A key that is a real regular expression gets a TODO, except the
+  ResNet norm-layer pattern, written as MMPretrain 1.2's BYOL config writes it.
+- MMC607 MMSelfSup's DistOptimizerHook options: `update_interval=n` ->
+  `optim_wrapper.accumulative_counts=n`; `frozen_layers_cfg` -> the SwAVHook's argument of the
+  same name (1.2 freezes the prototypes there).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+import libcst as cst
+
+from codemods.config import MISSING, CfgDict, ConfigFile, plain, replace_keys
+from codemods.config.model import load, remember_original
+from codemods.rule import CONFIG, Context, Rule
+from codemods.rules.selfsup import _todos_on
+
+#: regular expressions of MMSelfSup configs -> the substrings MMPretrain 1.2's ports use
+KNOWN_PATTERNS = {r"(bn|gn)(\d+)?.(weight|bias)": ["bn", "gn", "downsample.1"]}
+REGEX_CHARS = re.compile(r"[()|\\?*+\[\]^$]")
+
+
+def _options(options: dict, base_wd, todos: List[str], key: str) -> dict:
+    out = CfgDict()
+    for name, value in options.items():
+        if name == "weight_decay":
+            if value == 0:
+                out["decay_mult"] = 0.0
+            elif isinstance(base_wd, (int, float)) and base_wd:
+                out["decay_mult"] = value / base_wd
+            else:
+                todos.append(f"paramwise_options[{key!r}]: weight_decay={value} -> decay_mult "
+                             "(a multiple of the optimizer's weight_decay)")
+        elif name == "lr":
+            todos.append(f"paramwise_options[{key!r}]: lr={value} -> lr_mult (a multiple of the "
+                         "optimizer's lr)")
+        else:
+            out[name] = value  # lr_mult, decay_mult, lars_exclude, ... as they were
+    return out
+
+
+def custom_keys(options: dict, base_wd, todos: List[str]) -> dict:
+    """paramwise_options -> custom_keys (TODOs for what does not translate)."""
+    out = CfgDict()
+    for key, value in options.items():
+        if not isinstance(value, dict):
+            todos.append(f"paramwise_options[{key!r}] is not a dict of options; move it to "
+                         "optim_wrapper.paramwise_cfg")
+            continue
+        converted = _options(value, base_wd, todos, key)
+        if key in KNOWN_PATTERNS:
+            out.update({k: dict(converted) for k in KNOWN_PATTERNS[key]})
+        elif isinstance(key, str) and REGEX_CHARS.search(key):
+            todos.append(f"paramwise_options key {key!r} is a regular expression; custom_keys "
+                         "match substrings of parameter names: list the names")
+        else:
+            out[key] = converted
+    return out
+
+
+def _base_weight_decay(cfg: ConfigFile):
+    wrapper = cfg.merged("optim_wrapper")
+    optimizer = wrapper.get("optimizer") if isinstance(wrapper, dict) else MISSING
+    if not isinstance(optimizer, dict) or "weight_decay" not in optimizer:
+        optimizer = cfg.merged("optimizer")  # a 0.x base read from disk
+    return plain(optimizer.get("weight_decay")) if isinstance(optimizer, dict) else None
+
+
+class ParamwiseOptions(Rule):
+    id = "MMC606"
+    title = "MMSelfSup optimizer.paramwise_options -> optim_wrapper.paramwise_cfg.custom_keys"
+    kind = CONFIG
+    guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
+    triggers = ("paramwise_options",)
+    before = """\
+optim_wrapper = dict(optimizer=dict(
+    type='AdamW', lr=1.5e-4, weight_decay=0.05,
+    paramwise_options={'bias': dict(weight_decay=0.), 'pos_embed': dict(weight_decay=0.)}))
+"""
+    after = """\
+optim_wrapper = dict(
+    optimizer=dict(type='AdamW', lr=1.5e-4, weight_decay=0.05),
+    paramwise_cfg=dict(custom_keys=dict(bias=dict(decay_mult=0.0), pos_embed=dict(decay_mult=0.0))))
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        cfg = ConfigFile(module, ctx.path)
+        wrapper = cfg.local("optim_wrapper")
+        optimizer = wrapper.get("optimizer") if isinstance(wrapper, dict) else None
+        if not isinstance(optimizer, dict) or not isinstance(optimizer.get("paramwise_options"), dict):
+            return module
+        todos: List[str] = []
+        keys = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
+        new = CfgDict(wrapper)
+        new["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k != "paramwise_options"})
+        if not new["optimizer"]:
+            del new["optimizer"]  # an override that only had paramwise_options
+        paramwise = CfgDict(new.get("paramwise_cfg") or {})
+        paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
+        new["paramwise_cfg"] = paramwise
+        ctx.record(self.id)
+        module = replace_keys(module, ["optim_wrapper"], [("optim_wrapper", new)])
+        return _todos_on(module, ["optim_wrapper"], todos, self.id)
+
+
+# ---------------------------------------------------------------- MMC607
+
+
+def _original_hook(module: cst.Module, path) -> Optional[dict]:
+    """The file's own 0.x `optimizer_config` (the schedule rules have removed it by now)."""
+    loaded = load(path) if path is not None else None
+    config = loaded if loaded is not None else ConfigFile(module, path)
+    hook = config.local("optimizer_config")
+    return hook if isinstance(hook, dict) else None
+
+
+def _drop_todo_about(module: cst.Module, words: List[str]) -> cst.Module:
+    """Remove MMC401's TODO lines that name only options this rule migrated."""
+    body = []
+    for stmt in module.body:
+        lines = getattr(stmt, "leading_lines", [])
+        kept = [line for line in lines if not _only_about(line, words)]
+        body.append(stmt.with_changes(leading_lines=kept) if len(kept) != len(lines) else stmt)
+    return module.with_changes(body=body)
+
+
+def _only_about(line, words: List[str]) -> bool:
+    text = line.comment.value if line.comment else ""
+    match = re.search(r"MMC401 optimizer_config options (.+?) were not migrated", text)
+    return bool(match) and set(match.group(1).split(", ")) <= set(words)
+
+
+class DistOptimizerHookOptions(Rule):
+    id = "MMC607"
+    title = "MMSelfSup optimizer_config update_interval / frozen_layers_cfg -> accumulative_counts / SwAVHook"
+    kind = CONFIG
+    guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
+    triggers = ("update_interval", "frozen_layers_cfg")
+    before = """\
+optimizer_config = dict(update_interval=4)
+"""
+    after = """\
+optim_wrapper = dict(accumulative_counts=4)
+"""
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        remember_original(module, ctx.path)
+        original = module
+        hook = _original_hook(module, ctx.path)
+        cfg = ConfigFile(module, ctx.path)
+        if hook is None or cfg.local("optimizer_config") is not MISSING:
+            return module  # nothing of it, or the schedule rules did not run: leave it to them
+        resolved: List[str] = []
+        interval = plain(hook.get("update_interval", 1))
+        if isinstance(interval, int) and interval >= 1:
+            if interval > 1:
+                module = _set_accumulation(module, cfg, interval)
+            resolved.append("update_interval")  # 1 is no accumulation: nothing to write
+        frozen = hook.get("frozen_layers_cfg")
+        if isinstance(frozen, dict) and frozen:
+            module, done = _swav_frozen(module, frozen)
+            resolved += ["frozen_layers_cfg"] if done else []
+        new = _drop_todo_about(module, resolved)
+        if not new.deep_equals(original):
+            ctx.record(self.id)
+        return new
+
+
+def _set_accumulation(module, cfg: ConfigFile, counts: int):
+    wrapper = cfg.local("optim_wrapper")
+    new = CfgDict(wrapper) if isinstance(wrapper, dict) else CfgDict()
+    new["accumulative_counts"] = counts
+    return replace_keys(module, ["optim_wrapper"], [("optim_wrapper", new)])
+
+
+def _swav_frozen(module, frozen: dict):
+    cfg = ConfigFile(module, None)
+    hooks = cfg.local("custom_hooks")
+    if not isinstance(hooks, list) or not any(plain(h.get("type")) == "SwAVHook"
+                                              for h in hooks if isinstance(h, dict)):
+        return module, False
+    new = [CfgDict(h, frozen_layers_cfg=frozen)
+           if isinstance(h, dict) and plain(h.get("type")) == "SwAVHook" else h for h in hooks]
+    return replace_keys(module, ["custom_hooks"], [("custom_hooks", new)]), True
