@@ -605,7 +605,8 @@ class _Rewrite(TodoTransformer):
             prev = out[-1] if out else None
             key = self._single_from(stmt)
             if prev is not None and key is not None and key == self._single_from(prev) \
-                    and id(prev) in self.written and id(stmt) in self.written \
+                    and (id(prev) in self.written or id(stmt) in self.written) \
+                    and self._plain(prev) and self._plain(stmt) \
                     and not any(line.comment for line in stmt.leading_lines):
                 names = [(dotted(a.name), dotted(a.asname.name) if a.asname else None)
                          for a in [*prev.body[0].names, *stmt.body[0].names]]
@@ -618,6 +619,13 @@ class _Rewrite(TodoTransformer):
                 continue
             out.append(stmt)
         return node.with_changes(body=out) if merged else node
+
+    def _plain(self, stmt) -> bool:
+        """A one-line import without a comment of its own (a line this rule wrote always is)."""
+        if id(stmt) in self.written:
+            return True
+        imp = stmt.body[0]
+        return imp.lpar is None and stmt.trailing_whitespace.comment is None
 
     @staticmethod
     def _single_from(stmt) -> Optional[str]:

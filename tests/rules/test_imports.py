@@ -412,3 +412,12 @@ def test_explain_example_is_what_the_rule_does(rule_id):
     rule = get_rule(rule_id)
     kind = "config" if rule_id == "MMC102" else "code"
     check_transformed(rule_id, rule.before, rule.after, kind=kind)
+
+
+def test_merged_with_an_adjacent_plain_import_of_the_same_module():
+    check_transformed(
+        RULE,
+        "from mmpretrain.apis import ImageClassificationInferencer\nfrom mmcls.apis import init_model\n",
+        "from mmpretrain.apis import ImageClassificationInferencer, init_model\n",
+    )
+    check_noop(RULE, "from mmpretrain.apis import get_model  # noqa\nfrom mmpretrain.apis import init_model\n")
