@@ -444,29 +444,44 @@ class RandomSeed(Rule):
 _MODEL_ATTRIBUTES = {"CLASSES": "_dataset_meta[{q}classes{q}]", "cfg": "_config"}
 
 
-class _InitModelNames(cst.CSTVisitor):
-    """Variables assigned from mmcls' init_model (the model it returns)."""
-
-    def __init__(self, imap) -> None:
-        self.imap = imap
-        self.names = set()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        value = node.value
-        if isinstance(value, cst.Call) and _calls.mmcls_function(self.imap, value.func, APIS, ("init_model",)):
-            self.names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+def _is_init_model(imap, statement) -> bool:
+    """`name = init_model(...)` (mmcls')."""
+    value = statement.body[0].value
+    return isinstance(value, cst.Call) and bool(_calls.mmcls_function(imap, value.func, APIS, ("init_model",)))
 
 
 class _ModelAttributes(TodoTransformer):
+    """Rewrite attributes of a variable bound once, in the same scope, by mmcls' init_model."""
+
     rule_id = "MMC204"
 
-    def __init__(self, models, ctx: Context) -> None:
+    def __init__(self, imap, ctx: Context) -> None:
         super().__init__()
-        self.models = models
+        self.imap = imap
         self.ctx = ctx
+        self.scopes: List[_scopes.Scope] = []
+        self._known: Dict[Tuple[int, str], bool] = {}
         self.stores = set()  # attributes that are assigned to
         self.quotes: List[str] = []  # quotes of the enclosing f-strings (before 3.12 a nested
         # string literal must use the other quote)
+
+    def on_visit(self, node) -> bool:
+        if isinstance(node, _scopes.SCOPES):
+            self.scopes.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, _scopes.SCOPES):
+            self.scopes.pop()
+        return super().on_leave(original_node, updated_node)
+
+    def _is_model(self, name: str) -> bool:
+        scope = self.scopes[-1]
+        key = (id(scope), name)
+        if key not in self._known:
+            bound = _scopes.where_bound(scope, name)
+            self._known[key] = bound is not None and bound[0] == "assign" and _is_init_model(self.imap, bound[1])
+        return self._known[key]
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self.quotes.append(node.quote)
@@ -483,9 +498,13 @@ class _ModelAttributes(TodoTransformer):
 
     def leave_Attribute(self, original, updated):
         name = original.attr.value
-        if name not in _MODEL_ATTRIBUTES or not isinstance(original.value, cst.Name):
+        if name not in _MODEL_ATTRIBUTES and name != "show_result":
             return updated
-        if original.value.value not in self.models:
+        if not isinstance(original.value, cst.Name) or not self._is_model(original.value.value):
+            return updated
+        if name == "show_result":
+            self.todo("1.2 models have no show_result: use ImageClassificationInferencer(model)(img, "
+                      "show=True) or its show_dir= to save the drawings")
             return updated
         if original in self.stores:
             self.todo(f"1.2 models have no `{name}` attribute: the classes are in "
@@ -521,11 +540,7 @@ class InitModelAttributes(Rule):
         imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
-        finder = _InitModelNames(imap)
-        module.visit(finder)
-        if not finder.names:
-            return module
-        return module.visit(_ModelAttributes(finder.names, ctx))
+        return module.visit(_ModelAttributes(imap, ctx))
 
 
 class _InitModelCalls(TodoTransformer):

@@ -649,3 +649,35 @@ def test_single_gpu_test_config_only_as_attribute_or_keyword_gets_todo():
     # TODO(mmcodemod): MMC202 single_gpu_test was removed in MMPretrain 1.x: use Runner.from_cfg(cfg) and runner.test(); runner.test() builds the model and cfg.test_dataloader from the config and loads cfg.load_from (set it to the checkpoint); show/out_dir -> default_hooks.visualization; tmpdir/gpu_collect -> test_evaluator collect_device
     single_gpu_test(model, loader)
     """)
+
+
+def test_model_attributes_are_scope_aware():
+    # `model` in train() comes from a builder, not from init_model: its CLASSES is left alone
+    check_transformed(ATTRS, """\
+    from mmcls.apis import init_model
+
+
+    class Tool:
+        def train(self):
+            model = build_classifier(self.cfg.model)
+            print(model.CLASSES)
+
+        def infer(self, img):
+            model = init_model(self.cfg, self.checkpoint)
+            names = model.CLASSES
+            model.show_result(img, model.predict(img), show=True)
+    """, """\
+    from mmcls.apis import init_model
+
+
+    class Tool:
+        def train(self):
+            model = build_classifier(self.cfg.model)
+            print(model.CLASSES)
+
+        def infer(self, img):
+            model = init_model(self.cfg, self.checkpoint)
+            names = model._dataset_meta['classes']
+            # TODO(mmcodemod): MMC204 1.2 models have no show_result: use ImageClassificationInferencer(model)(img, show=True) or its show_dir= to save the drawings
+            model.show_result(img, model.predict(img), show=True)
+    """)
