@@ -1,5 +1,6 @@
 """The pre-commit hooks: their definitions run as pre-commit would run them; `pre-commit try-repo`
 on a sample repository is the slow test (it installs the hook's environment, which needs PyPI)."""
+import json
 import os
 import shlex
 import shutil
@@ -68,13 +69,19 @@ def pre_commit(*args, cwd):
 
 @pytest.mark.slow
 def test_try_repo_runs_the_hooks_on_a_sample_repository(tmp_path):
-    repo = make_repo(tmp_path / "repo", {"train.py": OLD, "plain.py": "import os\n"})
+    notebook = json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                                      "outputs": [], "source": ["!pip install mmcls\n", OLD]}],
+                           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    repo = make_repo(tmp_path / "repo", {"train.py": OLD, "plain.py": "import os\n", "demo.ipynb": notebook})
     check = pre_commit("try-repo", str(ROOT), "mmcodemod-check", "--all-files", cwd=repo)
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "mmcodemod --check (MMPretrain 1.2)" in check.stdout and "train.py" in check.stdout
+    assert "mmcodemod --check (MMPretrain 1.2)" in check.stdout
+    assert "train.py" in check.stdout and "demo.ipynb" in check.stdout
     write = pre_commit("try-repo", str(ROOT), "mmcodemod", "--all-files", cwd=repo)
     assert write.returncode == 1 and "files were modified by this hook" in write.stdout
     assert (repo / "train.py").read_text() == NEW
+    cell = json.loads((repo / "demo.ipynb").read_text())["cells"][0]
+    assert "".join(cell["source"]) == "!pip install mmcls\n" + NEW
     again = pre_commit("try-repo", str(ROOT), "mmcodemod-check", "--all-files", cwd=repo)
     assert again.returncode == 0, again.stdout
 
