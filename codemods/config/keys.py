@@ -46,6 +46,14 @@ KEY_MAP: Dict[str, Tuple[str, ...]] = {
     "data.test_dataloader": ("test_dataloader",),
     "data.val.samples_per_gpu": ("val_dataloader.batch_size",),
     "data.test.samples_per_gpu": ("test_dataloader.batch_size",),
+    "data.val.workers_per_gpu": ("val_dataloader.num_workers",),
+    "data.test.workers_per_gpu": ("test_dataloader.num_workers",),
+    "data.train_dataloader.samples_per_gpu": ("train_dataloader.batch_size",),
+    "data.val_dataloader.samples_per_gpu": ("val_dataloader.batch_size",),
+    "data.test_dataloader.samples_per_gpu": ("test_dataloader.batch_size",),
+    "data.train_dataloader.workers_per_gpu": ("train_dataloader.num_workers",),
+    "data.val_dataloader.workers_per_gpu": ("val_dataloader.num_workers",),
+    "data.test_dataloader.workers_per_gpu": ("test_dataloader.num_workers",),
     "evaluation.metric_options.topk": ("val_evaluator.topk",),
 }
 
@@ -63,6 +71,8 @@ TODO_KEYS: Dict[str, str] = {
     "workflow": "`workflow` was removed; validation runs every `train_cfg.val_interval`",
     "gpu_ids": "`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher",
     "device": "`device` was removed; MMEngine picks the device itself",
+    "auto_resume": "`auto_resume` was removed: resume=True with load_from=None resumes from the "
+                   "latest checkpoint in work_dir",
     "log_config.hooks": "logger backends are `visualizer.vis_backends` now",
     "optimizer_config.type": "the optimizer hook is now `optim_wrapper.type` "
                              "('OptimWrapper' or 'AmpOptimWrapper')",

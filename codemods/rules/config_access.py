@@ -72,6 +72,11 @@ DATA_PREFIX_NOTE = ("0.x data_prefix (the data folder) is data_root in 1.2, wher
                     "ann_file are relative to data_root: check ann_file; VOC and CUB keep their "
                     "default data_prefix")
 
+ANN_FILE_NOTE = ("1.2 datasets read ann_file relative to data_root (0.x: to the working directory): "
+                 "give a path relative to data_root or an absolute one")
+OLD_DATASET_NOTE = ("this dataset has 0.x arguments: write them as MMPretrain 1.2 takes them "
+                    "(data_root, data_prefix relative to it, split for CIFAR/MNIST)")
+
 
 # -- key paths ----------------------------------------------------------------------------------
 @dataclass
@@ -445,6 +450,18 @@ def _dict_items(value) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
     return None
 
 
+def _dataset_note(keys: Sequence[str], value) -> Optional[str]:
+    """What to check when a script sets a dataset path or a whole 0.x dataset."""
+    if keys[0] != "data":
+        return None
+    if keys[-1] == "ann_file":
+        return ANN_FILE_NOTE
+    items = _dict_items(value)
+    if items is not None and {"data_prefix", "test_mode"} & set(dict(items)):
+        return OLD_DATASET_NOTE
+    return None
+
+
 def _extras(keys: Sequence[str]) -> bool:
     """Does setting this key need more assignments (`resume_from` -> load_from and resume)?"""
     return ".".join(keys) in EXTRA_SETS
@@ -721,6 +738,9 @@ class _Transformer(TodoTransformer):
             split = self._split(updated, small, root, segments, items)
             if split is not None:
                 return split
+        note = _dataset_note(keys, value)
+        if note is not None:
+            self.todo(note)
         lines = _lines(root, segments, plan, value)
         if len(lines) > 1:
             return self._statements(updated, lines)

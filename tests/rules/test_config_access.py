@@ -210,10 +210,12 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("cfg.checkpoint_config.max_keep_ckpts = 3", "cfg.default_hooks.checkpoint.max_keep_ckpts = 3"),
     ("init_dist('pytorch', **cfg.dist_params)", "init_dist('pytorch', **cfg.env_cfg.dist_cfg)"),
     ("cfg.data.train.pipeline[0] = step", "cfg.train_dataloader.dataset.pipeline[0] = step"),
-    ("cfg.data.train.dataset.ann_file = a", "cfg.train_dataloader.dataset.dataset.ann_file = a"),
     ("build(cfg.data.val)", "build(cfg.val_dataloader.dataset)"),
-    ("cfg.data.test.ann_file = 'meta/test.txt'", "cfg.test_dataloader.dataset.ann_file = 'meta/test.txt'"),
     ("cfg.data.val.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
+    ("cfg.data.test.workers_per_gpu = 0", "cfg.test_dataloader.num_workers = 0"),
+    ("loader = cfg.data.get('train_dataloader', {})", "loader = cfg.get('train_dataloader', {})"),
+    ("cfg.data.val_dataloader.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
+    ("print(cfg.data.test.ann_file)", "print(cfg.test_dataloader.dataset.ann_file)"),
     ("cfg.data.train.pipeline.append(step)", "cfg.train_dataloader.dataset.pipeline.append(step)"),
     # reads of a key that now has several 1.x keys read the training one
     ("n = cfg.data.workers_per_gpu", "n = cfg.train_dataloader.num_workers"),
@@ -401,3 +403,26 @@ cfg.default_hooks.logger.interval += 5; cfg.gpu_ids = [0]
 def test_the_documented_example_holds():
     rule = get_rule(RULE)
     check_transformed(RULE, rule.before, rule.after)
+
+
+def test_dataset_paths_and_whole_datasets_get_a_note():
+    ann = ("1.2 datasets read ann_file relative to data_root (0.x: to the working directory): "
+           "give a path relative to data_root or an absolute one")
+    old = ("this dataset has 0.x arguments: write them as MMPretrain 1.2 takes them "
+           "(data_root, data_prefix relative to it, split for CIFAR/MNIST)")
+    check_transformed(RULE, HEAD + """\
+cfg.data.train.dataset.ann_file = a
+cfg.data.val = dict(type='CIFAR10', data_prefix='data/c', test_mode=True)
+cfg.data.test = dict(type='CIFAR10', data_root='data/c', split='test')
+""", HEAD + TODO + ann + """
+cfg.train_dataloader.dataset.dataset.ann_file = a
+""" + TODO + old + """
+cfg.val_dataloader.dataset = dict(type='CIFAR10', data_prefix='data/c', test_mode=True)
+cfg.test_dataloader.dataset = dict(type='CIFAR10', data_root='data/c', split='test')
+""")
+
+
+def test_auto_resume():
+    check_transformed(RULE, HEAD + "cfg.auto_resume = args.auto_resume\n", HEAD + TODO + (
+        "`auto_resume` was removed: resume=True with load_from=None resumes from the latest "
+        "checkpoint in work_dir") + "\ncfg.auto_resume = args.auto_resume\n")
