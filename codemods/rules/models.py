@@ -48,12 +48,22 @@ def _class_renames(node: cst.ClassDef, kind: str) -> Dict[str, str]:
     methods = _methods(node)
     renames = {}
     # 0.x heads' forward_train calls self.loss(cls_score, gt_label): in 1.2 that is _get_loss.
-    if kind == HEAD and "loss" in methods and "_get_loss" not in methods:
+    # Only while forward_train is still there: afterwards `loss` is the renamed forward_train
+    # (a second run must not rename it again). A loss alone gets MMC302's TODO instead.
+    old_protocol = "forward_train" in methods and "loss" in methods
+    if kind == HEAD and old_protocol and "_get_loss" not in methods and not _new_loss(node):
         renames["loss"] = "_get_loss"
     for old, new in RENAMES.items():
         if old in methods and (new not in methods or new in renames):
             renames[old] = new
     return renames
+
+
+def _new_loss(node: cst.ClassDef) -> bool:
+    for statement in node.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == "loss":
+            return "data_samples" in _params(statement)
+    return False
 
 
 def _is_self_or_super(node: cst.BaseExpression) -> bool:
@@ -224,7 +234,7 @@ _SIGNATURES = {
     (HEAD, "loss"): (["feats", "data_samples"],
                      "def loss(self, feats: Tuple[torch.Tensor], data_samples: List[DataSample], **kwargs) -> "
                      "dict; the scores are self(feats) and the losses self._get_loss(cls_score, data_samples, "
-                     "**kwargs)"),
+                     "**kwargs) (a 0.x loss(cls_score, gt_label) override is _get_loss in 1.2)"),
     (HEAD, "_get_loss"): (["cls_score", "data_samples"],
                           "def _get_loss(self, cls_score: torch.Tensor, data_samples: List[DataSample], "
                           "**kwargs); the target is torch.cat([s.gt_label for s in data_samples]) (or "

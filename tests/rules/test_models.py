@@ -132,22 +132,27 @@ def test_head_old_loss_becomes_get_loss():
     """)
 
 
-def test_head_overriding_only_loss():
-    # 0.x ClsHead.forward_train calls self.loss(cls_score, gt_label); 1.2's loss calls _get_loss
-    check_transformed(RENAME, """\
+def test_head_overriding_only_loss_gets_a_todo_not_a_rename():
+    # 0.x ClsHead.forward_train calls self.loss(cls_score, gt_label); 1.2's loss(feats,
+    # data_samples) calls _get_loss. Renaming here would rename a migrated forward_train again on
+    # a second run, so MMC301 leaves it and MMC302 says what to do.
+    source = """\
     import mmcls.models.heads as heads
 
 
     class SmoothHead(heads.ClsHead):
         def loss(self, cls_score, gt_label):
             return super().loss(cls_score, gt_label)
-    """, """\
+    """
+    check_noop(RENAME, source)
+    check_transformed(SIGNATURE, source, """\
     import mmcls.models.heads as heads
 
 
     class SmoothHead(heads.ClsHead):
-        def _get_loss(self, cls_score, gt_label):
-            return super()._get_loss(cls_score, gt_label)
+        """ + HEAD_LOSS + """
+        def loss(self, cls_score, gt_label):
+            return super().loss(cls_score, gt_label)
     """)
 
 
@@ -247,7 +252,8 @@ def test_clash_gets_todo_and_no_rename():
 HEAD_LOSS = (
     "# TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def loss(self, feats: Tuple[torch.Tensor], "
     "data_samples: List[DataSample], **kwargs) -> dict; the scores are self(feats) and the losses "
-    "self._get_loss(cls_score, data_samples, **kwargs)"
+    "self._get_loss(cls_score, data_samples, **kwargs) (a 0.x loss(cls_score, gt_label) override is "
+    "_get_loss in 1.2)"
 )
 HEAD_GET_LOSS = (
     "# TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def _get_loss(self, cls_score: torch.Tensor, "
@@ -396,4 +402,38 @@ def test_return_loss_call_on_known_model():
         # TODO(mmcodemod): MMC301 return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, mode='predict' for a list of DataSample, mode='tensor' for raw outputs
         scores = model(return_loss=False, **data)
     other = net(return_loss=False, **data)
+    """)
+
+
+def test_head_with_a_1x_loss_is_not_renamed():
+    # written for mmcls 1.0rc (loss already takes data_samples): nothing to do
+    check_noop([RENAME, SIGNATURE], """\
+    from mmcls.models.heads import ClsHead
+
+
+    class NewHead(ClsHead):
+        def loss(self, feats, data_samples, **kwargs):
+            return super().loss(feats, data_samples, **kwargs)
+    """)
+
+
+def test_head_named_like_its_base():
+    check_transformed(RENAME, """\
+    from mmcls.models.builder import HEADS
+    from mmcls.models.heads import ClsHead
+
+
+    @HEADS.register_module()
+    class ClsHead(ClsHead):
+        def forward_train(self, cls_score, gt_label):
+            return super().forward_train(cls_score, gt_label)
+    """, """\
+    from mmcls.models.builder import HEADS
+    from mmcls.models.heads import ClsHead
+
+
+    @HEADS.register_module()
+    class ClsHead(ClsHead):
+        def loss(self, cls_score, gt_label):
+            return super().loss(cls_score, gt_label)
     """)
