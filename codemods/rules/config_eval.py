@@ -81,7 +81,7 @@ test_evaluator = val_evaluator
         if not (isinstance(val, dict) and "type" in val):
             return module
         for key in ("evaluation", "val_evaluator"):
-            if cfg.inherited(key) is not MISSING:
+            if cfg.merged(key) is not MISSING:
                 return module
         value = {"type": "Accuracy", "topk": (1, 5)}
         module = replace_keys(module, [], [("val_evaluator", value),
