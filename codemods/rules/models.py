@@ -47,11 +47,11 @@ def _class_renames(node: cst.ClassDef, kind: str) -> Dict[str, str]:
     """Method renames of one class; a rename onto a method the class already has is skipped."""
     methods = _methods(node)
     renames = {}
-    # 0.x heads' forward_train calls self.loss(cls_score, gt_label): in 1.2 that is _get_loss.
+    # 0.x heads' forward_train calls self.loss(cls_score, gt_label): in 1.2 that is _get_loss
+    # (the def, if the class has one, and the calls: `self.loss` would now be forward_train).
     # Only while forward_train is still there: afterwards `loss` is the renamed forward_train
     # (a second run must not rename it again). A loss alone gets MMC302's TODO instead.
-    old_protocol = "forward_train" in methods and "loss" in methods
-    if kind == HEAD and old_protocol and "_get_loss" not in methods and not _new_loss(node):
+    if kind == HEAD and "forward_train" in methods and "_get_loss" not in methods and not _new_loss(node):
         renames["loss"] = "_get_loss"
     for old, new in RENAMES.items():
         if old in methods and (new not in methods or new in renames):

@@ -437,3 +437,24 @@ def test_head_named_like_its_base():
         def loss(self, cls_score, gt_label):
             return super().loss(cls_score, gt_label)
     """)
+
+
+def test_head_forward_train_calling_the_inherited_loss():
+    # after the rename, `self.loss` would be the method itself: it must call 1.2's _get_loss
+    check_transformed(RENAME, """\
+    from mmcls.models.heads import ClsHead
+
+
+    class FcHead(ClsHead):
+        def forward_train(self, x, gt_label):
+            cls_score = self.fc(x)
+            return self.loss(cls_score, gt_label)
+    """, """\
+    from mmcls.models.heads import ClsHead
+
+
+    class FcHead(ClsHead):
+        def loss(self, x, gt_label):
+            cls_score = self.fc(x)
+            return self._get_loss(cls_score, gt_label)
+    """)
