@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -25,6 +25,12 @@ from codemods.rules.selfsup import _todos_on
 #: regular expressions of MMSelfSup configs -> the substrings MMPretrain 1.2's ports use
 KNOWN_PATTERNS = {r"(bn|gn)(\d+)?.(weight|bias)": ["bn", "gn", "downsample.1"]}
 REGEX_CHARS = re.compile(r"[()|\\?*+\[\]^$]")
+#: a key anchored at the start of the name (`\\Ahead.`): the substring matches the same parameters
+#: in MMPretrain models, whose top-level modules are backbone/neck/head
+ANCHORED = re.compile(r"^(\\A|\^)([\w.]+)$")
+#: MMEngine paramwise_cfg options some MMSelfSup configs wrote inside paramwise_options
+PARAMWISE_OPTIONS = {"norm_decay_mult", "bias_decay_mult", "bias_lr_mult", "dwconv_decay_mult",
+                     "flat_decay_mult", "dcn_offset_lr_mult", "bypass_duplicate"}
 
 
 def _options(options: dict, base_wd, todos: List[str], key: str) -> dict:
@@ -38,31 +44,39 @@ def _options(options: dict, base_wd, todos: List[str], key: str) -> dict:
             else:
                 todos.append(f"paramwise_options[{key!r}]: weight_decay={value} -> decay_mult "
                              "(a multiple of the optimizer's weight_decay)")
-        elif name == "lr":
-            todos.append(f"paramwise_options[{key!r}]: lr={value} -> lr_mult (a multiple of the "
-                         "optimizer's lr)")
+        elif name == "weight_decay_mult":
+            out["decay_mult"] = value
+        elif name in ("lr", "momentum_mult"):
+            todos.append(f"paramwise_options[{key!r}]: {name}={value} -> lr_mult / momentum (MMEngine "
+                         "custom_keys take a multiple of the lr, an absolute momentum)")
         else:
             out[name] = value  # lr_mult, decay_mult, lars_exclude, ... as they were
     return out
 
 
-def custom_keys(options: dict, base_wd, todos: List[str]) -> dict:
-    """paramwise_options -> custom_keys (TODOs for what does not translate)."""
-    out = CfgDict()
+def custom_keys(options: dict, base_wd, todos: List[str]) -> Tuple[dict, dict]:
+    """paramwise_options -> (custom_keys, other paramwise_cfg options), TODOs for the rest."""
+    out, general = CfgDict(), CfgDict()
     for key, value in options.items():
+        if key in PARAMWISE_OPTIONS and not isinstance(value, dict):
+            general[key] = value
+            continue
         if not isinstance(value, dict):
             todos.append(f"paramwise_options[{key!r}] is not a dict of options; move it to "
                          "optim_wrapper.paramwise_cfg")
             continue
         converted = _options(value, base_wd, todos, key)
+        anchored = ANCHORED.match(key) if isinstance(key, str) else None
         if key in KNOWN_PATTERNS:
             out.update({k: dict(converted) for k in KNOWN_PATTERNS[key]})
+        elif anchored:
+            out[anchored.group(2)] = converted
         elif isinstance(key, str) and REGEX_CHARS.search(key):
             todos.append(f"paramwise_options key {key!r} is a regular expression; custom_keys "
                          "match substrings of parameter names: list the names")
         else:
             out[key] = converted
-    return out
+    return out, general
 
 
 def _base_weight_decay(cfg: ConfigFile):
@@ -97,13 +111,15 @@ optim_wrapper = dict(
         if not isinstance(optimizer, dict) or not isinstance(optimizer.get("paramwise_options"), dict):
             return module
         todos: List[str] = []
-        keys = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
+        keys, general = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
         new = CfgDict(wrapper)
         new["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k != "paramwise_options"})
         if not new["optimizer"]:
             del new["optimizer"]  # an override that only had paramwise_options
         paramwise = CfgDict(new.get("paramwise_cfg") or {})
-        paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
+        paramwise.update(general)
+        if keys:
+            paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
         new["paramwise_cfg"] = paramwise
         ctx.record(self.id)
         module = replace_keys(module, ["optim_wrapper"], [("optim_wrapper", new)])

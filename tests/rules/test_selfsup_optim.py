@@ -58,9 +58,9 @@ def test_paramwise_options():
 def test_regex_key_gets_todo():
     result = migrate("""\
     optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1,
-        paramwise_options={'^head\\\\.': dict(lr_mult=10)}))
+        paramwise_options={'(conv|fc)\\\\d': dict(lr_mult=10)}))
     """, "MMC606", "config")
-    assert result.startswith("# TODO(mmcodemod): MMC606 paramwise_options key '^head\\\\.' is a "
+    assert result.startswith("# TODO(mmcodemod): MMC606 paramwise_options key '(conv|fc)\\\\d' is a "
                              "regular expression")
     assert "paramwise_options" not in result.split("\n", 1)[1]
 
@@ -83,3 +83,17 @@ def test_update_interval_and_frozen_layers(tmp_path):
     custom_hooks = [
         dict(type='SwAVHook', batch_size=32, frozen_layers_cfg=dict(prototypes=5005))]
     """, path=child)
+
+
+def test_anchored_key_and_paramwise_cfg_options():
+    # benchmarks: '\\Ahead.' (head parameters) is the substring 'head.'; norm_decay_mult is an
+    # option of MMEngine's paramwise_cfg itself; weight_decay_mult is decay_mult
+    check_transformed("MMC606", """\
+    optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1, paramwise_options={
+        '\\\\Ahead.': dict(lr_mult=10, weight_decay_mult=0.1), 'norm_decay_mult': 0.}))
+    """, """\
+    optim_wrapper = dict(
+        optimizer=dict(type='SGD', lr=0.1),
+        paramwise_cfg=dict(norm_decay_mult=0.0,
+                           custom_keys={'head.': dict(lr_mult=10, decay_mult=0.1)}))
+    """)
