@@ -38,6 +38,11 @@ class Derived:
         """
         raise NotImplementedError
 
+    def reverse(self, new) -> Dict[str, object]:
+        """The old-key values that a file holding `new` (already in 1.x form) stands for, so a
+        0.x child is still read right over a base that was migrated earlier. {} if unsure."""
+        return {}
+
 
 @dataclass
 class Outcome:
@@ -78,11 +83,41 @@ def inherited_migrated(cfg: ConfigFile, spec: Derived):
     return value
 
 
-def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
-    keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))
-    old = {key: cfg.merged(key) for key in keys}
-    if all(old[key] is MISSING for key in spec.needs or spec.sources):
+def old_merged(cfg: ConfigFile, spec: Derived, key: str):
+    """The merged 0.x value of `key`, with bases that are already 1.x read back through
+    `spec.reverse`."""
+    cache = _cache(cfg)
+    slot = (spec.key, key)
+    if slot not in cache:
+        cache[slot] = MISSING  # a cycle reads as nothing
+        value = MISSING
+        for base in cfg.bases():
+            if base is not None:
+                found = old_merged(base, spec, key)
+                if found is not MISSING:
+                    value = found if value is MISSING else merge(value, found)
+        cache[slot] = merge(value, _old_local(cfg, spec, key))
+    return cache[slot]
+
+
+def _old_local(cfg: ConfigFile, spec: Derived, key: str):
+    local = cfg.local(key)
+    if local is not MISSING or key not in (*spec.sources, *spec.reads):
+        return local
+    if any(k in cfg.statements for k in spec.sources):
+        return MISSING  # this file is still 0.x for this key
+    new = cfg.local(spec.key)
+    if new is MISSING or isinstance(new, Unknown):
         return MISSING
+    return spec.reverse(new).get(key, MISSING)
+
+
+def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
+    # Only a tree that really has 0.x keys is migrated: a 1.x tree is left as it is.
+    if all(cfg.merged(key) is MISSING for key in spec.needs or spec.sources):
+        return MISSING
+    keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))
+    old = {key: old_merged(cfg, spec, key) for key in keys}
     value = spec.convert(old, notes)
     local_new = cfg.local(spec.key)
     if value is MISSING or local_new is MISSING or isinstance(local_new, Unknown) or spec.key in keys:

@@ -18,7 +18,7 @@ def merge(base, child):
     if not isinstance(child, dict):
         return child
     if child.get(DELETE) is True or not isinstance(base, dict):
-        return _without_delete(child)
+        return _without_delete(child)  # also with no base at all: MMEngine drops the flag
     out = dict(base)
     for key, value in child.items():
         if key == DELETE:

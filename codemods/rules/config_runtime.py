@@ -51,6 +51,26 @@ class DefaultHooksKey(Derived):
             visualization=dict(type="VisualizationHook", enable=False),
         )
 
+    def reverse(self, new):
+        if not isinstance(new, dict):
+            return {}
+        old = {}
+        logger = new.get("logger")
+        if isinstance(logger, dict) and "interval" in logger:
+            old["log_config"] = {"interval": logger["interval"]}
+        checkpoint = new.get("checkpoint", MISSING)
+        if checkpoint is None:
+            old["checkpoint_config"] = None
+        elif isinstance(checkpoint, dict):
+            checkpoint = dict(checkpoint)
+            if checkpoint.pop("type", "CheckpointHook") != "CheckpointHook":
+                return {}
+            best = {k: checkpoint.pop(k) for k in ("save_best", "rule") if k in checkpoint}
+            if best:
+                old["evaluation"] = best
+            old["checkpoint_config"] = checkpoint
+        return old
+
     def logger(self, log_config, notes: List[str]):
         hook = {"type": "LoggerHook"}
         log_config = _dict(log_config) or {}
@@ -88,7 +108,7 @@ class DefaultHooksKey(Derived):
         if not isinstance(evaluation, dict) or evaluation.get("save_best") is None:
             return
         best = evaluation["save_best"]
-        if isinstance(best, str) and best != "auto":
+        if isinstance(best, str) and best != "auto" and "/" not in best:  # 1.x names have a '/'
             if best in METRIC_NAMES:
                 best = METRIC_NAMES[best]
             else:
@@ -136,6 +156,18 @@ class VisualizerKey(Derived):
                 backends.append(backend)
         return {"type": "UniversalVisualizer", "vis_backends": backends}
 
+    def reverse(self, new):
+        backends = new.get("vis_backends") if isinstance(new, dict) else None
+        if not isinstance(backends, (list, tuple)):
+            return {}
+        hooks = []
+        for backend in backends:
+            hook = _hook_of(backend)
+            if hook is None:
+                return {}
+            hooks.append(hook)
+        return {"log_config": {"hooks": hooks}}
+
     def backend(self, hook: dict, notes: List[str]) -> Optional[dict]:
         kind = hook.pop("type", None)
         if kind not in BACKENDS:
@@ -156,6 +188,18 @@ class VisualizerKey(Derived):
             notes.append("MMClsWandbHook's checkpoint and evaluation-table logging has no "
                          "equivalent in WandbVisBackend")
         return backend
+
+
+def _hook_of(backend) -> Optional[dict]:
+    """The mmcv logger hook a vis backend stands for (the first one that maps to it)."""
+    if not isinstance(backend, dict):
+        return None
+    backend = dict(backend)
+    kind = backend.pop("type", None)
+    for hook_type, (name, options) in BACKENDS.items():
+        if name == kind and set(backend) <= set(options):
+            return {"type": hook_type, **backend}
+    return None
 
 
 class DefaultScopeKey(Derived):
@@ -226,6 +270,19 @@ class EnvCfgKey(Derived):
                         opencv_num_threads=get("opencv_num_threads", 0)),
             dist_cfg=get("dist_params", dict(backend="nccl")),
         )
+
+    def reverse(self, new):
+        if not isinstance(new, dict):
+            return {}
+        old = {}
+        if "cudnn_benchmark" in new:
+            old["cudnn_benchmark"] = new["cudnn_benchmark"]
+        if "dist_cfg" in new:
+            old["dist_params"] = new["dist_cfg"]
+        mp_cfg = new.get("mp_cfg")
+        if isinstance(mp_cfg, dict):
+            old.update((k, mp_cfg[k]) for k in ("mp_start_method", "opencv_num_threads") if k in mp_cfg)
+        return old
 
 
 class EnvCfgRule(Rule):

@@ -57,6 +57,30 @@ class OptimWrapperKey(Derived):
         self.fp16(wrapper, old["fp16"], notes)
         return wrapper
 
+    def reverse(self, new):
+        if not isinstance(new, dict):
+            return {}
+        old = {}
+        optimizer = new.get("optimizer", {})
+        if not isinstance(optimizer, dict):
+            return {}
+        optimizer = dict(optimizer)
+        for key in ("paramwise_cfg", "constructor"):
+            if key in new:
+                optimizer[key] = new[key]
+        if optimizer:
+            old["optimizer"] = optimizer
+        hook = {}
+        if "clip_grad" in new:
+            hook["grad_clip"] = new["clip_grad"]
+        if "accumulative_counts" in new:
+            hook.update(type="GradientCumulativeOptimizerHook", cumulative_iters=new["accumulative_counts"])
+        if hook:
+            old["optimizer_config"] = hook
+        if new.get("type") == "AmpOptimWrapper":
+            old["fp16"] = {"loss_scale": new.get("loss_scale", "dynamic")}  # MMEngine's default
+        return old
+
     def hook_options(self, wrapper: dict, hook, notes: List[str]) -> None:
         if hook is MISSING or hook is None:
             return
@@ -369,6 +393,65 @@ class ParamSchedulerKey(Derived):
             return schedulers[0]  # MMPretrain writes a single scheduler as a dict
         return schedulers
 
+    def reverse(self, new):
+        items = [new] if isinstance(new, dict) else new
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, dict) for i in items):
+            return {}
+        items = [dict(i) for i in items]
+        lr_config = {"_delete_": True}  # a scheduler list replaced the base's list whole
+        if len(items) > 1 and items[0].get("type") in ("LinearLR", "ConstantLR"):
+            lr_config.update(_warmup_back(items.pop(0)))
+        if len(items) > 1:
+            return {}
+        if not items:
+            lr_config["policy"] = "fixed"
+            return {"lr_config": lr_config}
+        main = _main_back(items[0], lr_config.get("warmup_iters"))
+        if main is None:
+            return {}
+        lr_config.update(main)
+        return {"lr_config": lr_config}
+
+
+def _warmup_back(warm: dict) -> dict:
+    kind = "linear" if warm.get("type") == "LinearLR" else "constant"
+    ratio = warm.get("start_factor" if kind == "linear" else "factor", 1.0 / 3)
+    return {"warmup": kind, "warmup_iters": warm.get("end"), "warmup_ratio": ratio,
+            "warmup_by_epoch": bool(warm.get("by_epoch", True))}
+
+
+# MMEngine scheduler -> mmcv policy and the options that map one to one (new name -> old name).
+POLICIES_BACK = {
+    "MultiStepLR": ("step", {"milestones": "step", "gamma": "gamma"}),
+    "StepLR": ("step", {"step_size": "step", "gamma": "gamma"}),
+    "CosineAnnealingLR": ("CosineAnnealing", {"eta_min": "min_lr", "eta_min_ratio": "min_lr_ratio"}),
+    "PolyLR": ("poly", {"eta_min": "min_lr", "power": "power"}),
+    "ExponentialLR": ("exp", {"gamma": "gamma"}),
+    "CosineRestartLR": ("CosineRestart", {"periods": "periods", "restart_weights": "restart_weights",
+                                          "eta_min": "min_lr", "eta_min_ratio": "min_lr_ratio"}),
+    "OneCycleLR": ("OneCycle", {"eta_max": "max_lr", "total_steps": "total_steps",
+                                "pct_start": "pct_start", "anneal_strategy": "anneal_strategy",
+                                "div_factor": "div_factor", "final_div_factor": "final_div_factor",
+                                "three_phase": "three_phase"}),
+}
+
+
+def _main_back(main: dict, warmup_end) -> Optional[dict]:
+    kind = main.pop("type", None)
+    if kind not in POLICIES_BACK:
+        return None
+    policy, names = POLICIES_BACK[kind]
+    old = {"policy": policy, "by_epoch": bool(main.pop("by_epoch", True))}
+    if main.pop("begin", warmup_end) not in (0, warmup_end) or "end" in main or "T_max" in main:
+        return None  # a shifted or cut schedule (flat start, cool-down): not one mmcv policy
+    main.pop("convert_to_iter_based", None)
+    for new_name, old_name in names.items():
+        if new_name in main:
+            old[old_name] = main.pop(new_name)
+    if policy == "CosineAnnealing" and "min_lr" not in old and "min_lr_ratio" not in old:
+        old["min_lr"] = 0  # mmcv's hook needs one of them
+    return None if main else old
+
 
 class ParamSchedulerRule(Rule):
     """lr_config (and momentum_config) become a `param_scheduler` list.
@@ -431,6 +514,24 @@ class TrainCfgKey(Derived):
         if runner:
             notes.append(f"runner options {', '.join(map(str, runner))} were not migrated")
         return cfg
+
+    def reverse(self, new):
+        if not isinstance(new, dict) or "type" in new:
+            return {}
+        old = {}
+        runner = {}
+        if new.get("by_epoch") is False or "max_iters" in new:
+            runner["type"] = "IterBasedRunner" if "by_epoch" in new else None
+            runner["max_iters"] = new.get("max_iters")
+        elif "by_epoch" in new or "max_epochs" in new:
+            runner["type"] = "EpochBasedRunner" if "by_epoch" in new else None
+            runner["max_epochs"] = new.get("max_epochs")
+        runner = {k: v for k, v in runner.items() if v is not None}
+        if runner:
+            old["runner"] = runner
+        if "val_interval" in new:
+            old["evaluation"] = {"interval": new["val_interval"]}
+        return old
 
     @staticmethod
     def interval(evaluation):

@@ -284,3 +284,37 @@ def test_all_runtime_rules_together():
                "    dist_cfg=dict(backend='nccl'),\n)\n"
              + "log_level = 'INFO'\nload_from = None\nresume = False\n")
     check_transformed(ALL, before, after, kind="config")
+
+
+def test_partial_runtime_over_a_migrated_base(tmp_path):
+    write(tmp_path, "runtime.py", """\
+        default_scope = 'mmpretrain'
+        default_hooks = dict(
+            timer=dict(type='IterTimerHook'),
+            logger=dict(type='LoggerHook', interval=100),
+            param_scheduler=dict(type='ParamSchedulerHook'),
+            checkpoint=dict(type='CheckpointHook', interval=1),
+            sampler_seed=dict(type='DistSamplerSeedHook'),
+            visualization=dict(type='VisualizationHook', enable=False),
+        )
+        vis_backends = [dict(type='LocalVisBackend')]
+        visualizer = dict(type='UniversalVisualizer', vis_backends=vis_backends)
+        env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='nccl'))
+    """)
+    # The base states no mp_cfg: the leaf writes the values 0.x used (mmcls's defaults).
+    check_transformed([HOOKS, ENV], """\
+        _base_ = 'runtime.py'
+        log_config = dict(interval=20)
+        checkpoint_config = dict(interval=1000, max_keep_ckpts=3)
+        dist_params = dict(backend='gloo')
+    """, """\
+        _base_ = 'runtime.py'
+        default_hooks = dict(
+            logger=dict(interval=20),
+            checkpoint=dict(interval=1000, max_keep_ckpts=3),
+        )
+        env_cfg = dict(
+            mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+            dist_cfg=dict(backend='gloo'),
+        )
+    """, kind="config", path=tmp_path / "leaf.py")

@@ -482,3 +482,74 @@ def test_base_and_leaf_agree_after_migration(tmp_path):
         "type": "MultiStepLR", "milestones": [10, 20], "gamma": 0.1, "by_epoch": True}
     assert cfg.merged("train_cfg") == {"by_epoch": True, "max_epochs": 30, "val_interval": 2}
     assert cfg.merged("val_cfg") == {} and cfg.merged("test_cfg") == {}
+
+
+# --- a 0.x child over a base that is already 1.x (migrated earlier, or written for 1.x) ---------
+def test_partial_optimizer_over_a_migrated_base(tmp_path):
+    write(tmp_path, "base.py", """\
+        optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9))
+    """)
+    check_transformed(OPTIM, """\
+        _base_ = 'base.py'
+        optimizer = dict(lr=0.01)
+    """, """\
+        _base_ = 'base.py'
+        optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=0.01))
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_partial_lr_config_over_a_migrated_schedule(tmp_path):
+    # The base's scheduler list reads back as lr_config: the child's min_lr changes its cosine.
+    write(tmp_path, "base.py", """\
+        param_scheduler = [
+            dict(type='LinearLR', start_factor=0.01, by_epoch=True, end=5, convert_to_iter_based=True),
+            dict(type='CosineAnnealingLR', by_epoch=True, begin=5),
+        ]
+    """)
+    check_transformed(SCHED, """\
+        _base_ = 'base.py'
+        lr_config = dict(min_lr=1e-5)
+    """, """\
+        _base_ = 'base.py'
+        param_scheduler = [
+            dict(
+                type='LinearLR',
+                start_factor=0.01,
+                by_epoch=True,
+                end=5,
+                convert_to_iter_based=True,
+            ),
+            dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True, begin=5),
+        ]
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_partial_lr_config_over_an_unreadable_schedule_gets_a_todo(tmp_path):
+    write(tmp_path, "base.py", """\
+        param_scheduler = [dict(type='CosineAnnealingLR', T_max=95, by_epoch=True, begin=5, end=100)]
+    """)
+    check_transformed(SCHED, """\
+        _base_ = 'base.py'
+        lr_config = dict(min_lr=1e-5)
+    """, """\
+        _base_ = 'base.py'
+        # TODO(mmcodemod): MMC402 `policy` of the schedule is not a plain string; write `param_scheduler` by hand
+        lr_config = dict(min_lr=1e-5)
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_partial_runner_over_migrated_loops(tmp_path):
+    write(tmp_path, "base.py", """\
+        train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=1)
+        val_cfg = dict()
+        test_cfg = dict()
+    """)
+    check_transformed(LOOPS, """\
+        _base_ = 'base.py'
+        runner = dict(max_epochs=300)
+        evaluation = dict(interval=10)
+    """, """\
+        _base_ = 'base.py'
+        train_cfg = dict(max_epochs=300, val_interval=10)
+        evaluation = dict(interval=10)
+    """, kind="config", path=tmp_path / "leaf.py")
