@@ -228,6 +228,7 @@ class CellChange:
 @dataclass
 class NotebookResult(engine.FileResult):
     cells: List[CellChange] = field(default_factory=list)
+    places: Dict[int, Tuple[int, int]] = field(default_factory=dict)  # TODO line -> (cell, line)
 
     def text_with(self, sources: Dict[int, str]) -> str:
         """The notebook's old text with the given cells' (masked) sources put in."""
@@ -303,7 +304,7 @@ def migrate_notebook(name: str, text: str, cells: List[Cell], rules, bom: bool) 
     result = NotebookResult(name, "changed", kind="notebook", old=text, changes=migration.changes,
                             encoding="utf-8", bom=bom, cells=changes)
     result.new = result.text_with({c.index: c.new for c in changes})
-    result.todos = notebook_todos(text, result.new)
+    result.todos, result.places = notebook_todos(text, result.new)
     return result
 
 
@@ -418,15 +419,18 @@ def _cell_spans(spans, joined: str, index: int, masked: str) -> list:
     return [(rule, a - first, b - first) for rule, a, b in spans if first <= a <= first + size]
 
 
-def notebook_todos(old: str, new: str) -> List[Tuple[int, str, str]]:
-    """New TODOs as (line in the .ipynb file, rule, message), read from the cells' sources."""
+def notebook_todos(old: str, new: str):
+    """New TODOs as (line in the .ipynb file, rule, message), read from the cells' sources, and
+    where each is for a person: file line -> (cell number, line in the cell), both from 1."""
     before = {(rule, msg) for cell in code_cells(old) for _, rule, msg in find_todos(cell.text)}
-    found = []
+    found, places = [], {}
     for cell in code_cells(new):
         for line, rule, msg in find_todos(cell.text):
             if (rule, msg) not in before:
-                found.append((_file_line(new, cell, line), rule, msg))
-    return found
+                file_line = _file_line(new, cell, line)
+                found.append((file_line, rule, msg))
+                places[file_line] = (cell.index + 1, line)
+    return found, places
 
 
 def _file_line(nb_text: str, cell: Cell, line: int) -> int:

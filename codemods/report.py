@@ -30,6 +30,8 @@ _TODO = {
         "rule": {"type": "string", "description": "rule id, e.g. MMC201"},
         "message": {"type": "string", "description": "what a person has to do"},
         "guide": {"type": "string", "description": "section of the MMPretrain migration guide"},
+        "cell": {"type": "integer", "minimum": 1, "description": "notebooks: the code cell, from 1"},
+        "cell_line": {"type": "integer", "minimum": 1, "description": "notebooks: the line in the cell"},
     },
 }
 _FILE = {
@@ -163,8 +165,7 @@ class Report:
             "status": outcome,
             "kind": result.kind,
             "rules": dict(sorted(result.changes.items())) if changed else {},
-            "todos": [{"line": line, "rule": rule, "message": msg, "guide": guide_of(rule)}
-                      for line, rule, msg in result.todos] if changed else [],
+            "todos": [_todo(result, *todo) for todo in result.todos] if changed else [],
             "error": _error(result, outcome),
         }
         if not entry["kind"]:
@@ -182,6 +183,14 @@ class Report:
         totals["rules"] = dict(sorted(rules.items()))
         return {"mmcodemod": __version__, "command": self.command, "mode": self.mode,
                 "files": self.files, "totals": totals}
+
+
+def _todo(result, line: int, rule: str, message: str) -> dict:
+    todo = {"line": line, "rule": rule, "message": message, "guide": guide_of(rule)}
+    place = getattr(result, "places", {}).get(line)  # notebooks say which cell
+    if place:
+        todo["cell"], todo["cell_line"] = place
+    return todo
 
 
 def _error(result, outcome: str) -> Optional[str]:
@@ -274,7 +283,8 @@ def _todo_list(files: List[dict], items: Optional[int]) -> List[str]:
     entries = []
     for path, todo in todos:
         guide = f" (guide: {_cell(todo['guide'])})" if todo["guide"] else ""
-        entries.append(f"- [ ] `{path}:{todo['line']}` **{todo['rule']}** {_cell(todo['message'])}{guide}")
+        where = f" (cell {todo['cell']}, line {todo['cell_line']})" if "cell" in todo else ""
+        entries.append(f"- [ ] `{path}:{todo['line']}`{where} **{todo['rule']}** {_cell(todo['message'])}{guide}")
     return out + _cut(entries, items)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pexpect
 
 from codemods.notebook import mask, unmask
+from codemods.report import validate
 from tests.gitrepo import git, invoke, make_repo, snapshot
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -118,11 +119,17 @@ def test_todo_lines_point_into_the_ipynb_file(tmp_path):
                                     "model = init_model('c.py')\n"
                                     "show_result_pyplot(model, 'a.jpg', other)\n"))])
     root = repo(tmp_path, dump(nb))
+    invoke(["run", ".", "--select", "MMC101,MMC201", "--report", "r.md", "--check"], root)
     invoke(["run", ".", "--select", "MMC101,MMC201", "--report", "r.json"], root)
     [entry] = [f for f in json.loads((root / "r.json").read_text())["files"] if f["status"] == "changed"]
     [todo] = entry["todos"]
     line = (root / "demo.ipynb").read_text().splitlines()[todo["line"] - 1]
     assert line.strip().startswith('"# TODO(mmcodemod): MMC201 the inferencer shows')
+    source = json.loads((root / "demo.ipynb").read_text())["cells"][0]["source"]
+    assert todo["cell"] == 1 and source[todo["cell_line"] - 1].startswith("# TODO(mmcodemod): MMC201")
+    assert validate(json.loads((root / "r.json").read_text())) == []
+    expected = f"- [ ] `demo.ipynb:{todo['line']}` (cell 1, line {todo['cell_line']}) **MMC201**"
+    assert expected in (root / "r.md").read_text()
 
 
 def test_a_cell_that_does_not_parse_is_named_and_the_notebook_left_alone(tmp_path):
