@@ -94,18 +94,18 @@ class _Renamer(TodoTransformer):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         kind = self.kinds.get(node)
-        self.classes.append(_class_renames(node, kind) if kind else None)
-        self._clashes(node, kind)
+        renames = _class_renames(node, kind) if kind else None
+        self.classes.append(renames)
+        if renames is not None:
+            self._clashes(node, renames)
         self.depth.append(0)
 
-    def _clashes(self, node, kind) -> None:
-        if not kind:
-            return
-        methods = _methods(node)
-        for old, new in RENAMES.items():
-            if old in methods and new in methods and not (kind == HEAD and new == "loss"):
-                self.todo(f"{old} is `{new}` in MMPretrain 1.x, and this class already has a `{new}`: "
-                          "merge them")
+    def _clashes(self, node, renames) -> None:
+        """A method that cannot be renamed because the class has one of the new name."""
+        for old in _methods(node) & set(RENAMES) - set(renames):
+            new = RENAMES[old]
+            self.todo(f"{old} is `{new}` in MMPretrain 1.x, and this class already has a `{new}`: "
+                      "merge them")
 
     def leave_ClassDef(self, original, updated):
         self.classes.pop()

@@ -458,3 +458,34 @@ def test_head_forward_train_calling_the_inherited_loss():
             cls_score = self.fc(x)
             return self._get_loss(cls_score, gt_label)
     """)
+
+
+def test_head_with_forward_train_loss_and_get_loss_gets_a_todo():
+    check_transformed(RENAME, """\
+    from mmcls.models.heads import ClsHead
+
+
+    class Odd(ClsHead):
+        def forward_train(self, x, gt_label):
+            return self.loss(x, gt_label)
+
+        def loss(self, x, gt_label):
+            return self._get_loss(x, gt_label)
+
+        def _get_loss(self, x, gt_label):
+            return {}
+    """, """\
+    from mmcls.models.heads import ClsHead
+
+
+    # TODO(mmcodemod): MMC301 forward_train is `loss` in MMPretrain 1.x, and this class already has a `loss`: merge them
+    class Odd(ClsHead):
+        def forward_train(self, x, gt_label):
+            return self.loss(x, gt_label)
+
+        def loss(self, x, gt_label):
+            return self._get_loss(x, gt_label)
+
+        def _get_loss(self, x, gt_label):
+            return {}
+    """)
