@@ -276,6 +276,8 @@ class ConfigNames:
                 sources += 1
             elif how is OTHER:
                 return False
+            elif _is_none(how):  # `cfg = None` before it is loaded
+                continue
             elif self.is_source(how, scope):
                 sources += 1
             elif not _passes_through(how, name):

@@ -57,6 +57,12 @@ TODO = "# TODO(mmcodemod): MMC701 "
     cfg.train_dataloader.batch_size = 8
     print(cfg.get('default_hooks', {}).get('logger'), 'data' in cfg.model)
     """,
+    # a name only ever bound to None is no config
+    """\
+    from mmcv import Config
+    cfg = None
+    print(cfg.data.train)
+    """,
     # `cfg` rebound to something that is not a config
     """\
     from mmcv import Config
@@ -106,6 +112,7 @@ def test_noop(source):
     "import copy\nfrom mmcv import Config\nbase = Config.fromfile(p)\ncfg = copy.deepcopy(base)",
     "from mmcv import Config\nbase = Config.fromfile(p)\ncfg = base.copy()",
     "from mmcv import Config\ncfg = Config.fromfile(p)\ncfg = update_cfg(cfg, args)",
+    "from mmcv import Config\ncfg = None\nif p:\n    cfg = Config.fromfile(p)",
 ])
 def test_config_sources(load):
     check_transformed(RULE, f"""\
@@ -240,6 +247,9 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("ok = 'save_best' in cfg.evaluation", "ok = 'save_best' in cfg.default_hooks.checkpoint"),
     ("ok = 'lr' not in cfg['optimizer']", "ok = 'lr' not in cfg['optim_wrapper']['optimizer']"),
     ("ok = 'dist_params' in cfg", "ok = 'dist_cfg' in cfg.env_cfg"),
+    ("ok = 'topk' in cfg.evaluation.metric_options", "ok = 'topk' in cfg.val_evaluator"),
+    ("ok = 'samples_per_gpu' in cfg.data", "ok = 'batch_size' in cfg.train_dataloader"),
+    ("ok = hasattr(cfg.data.train.dataset, 'pipeline')", "ok = hasattr(cfg.train_dataloader.dataset.dataset, 'pipeline')"),
     ("del cfg.optimizer_config.grad_clip", "del cfg.optim_wrapper.clip_grad"),
     # augmented assignments
     ("cfg.optimizer.lr *= 2", "cfg.optim_wrapper.optimizer.lr *= 2"),
