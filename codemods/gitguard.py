@@ -28,10 +28,14 @@ class DirtyGuard:
             return None
         state = self._state(root)
         if isinstance(state, str):
-            return f"cannot tell whether it has uncommitted changes ({state}); not written; pass --allow-dirty to write anyway"
-        tracked, changed = state
+            return (f"cannot tell whether it has uncommitted changes ({state}); not written "
+                    "(pass --allow-dirty to write it)")
+        tracked, changed, hidden = state
         if real in changed:
             return f"has uncommitted changes; not written ({HINT})"
+        if real in hidden:
+            return ("is marked assume-unchanged or skip-worktree, so git cannot tell whether it has "
+                    "uncommitted changes; not written (pass --allow-dirty to write it)")
         if real not in tracked:
             return f"is not committed to git; not written ({HINT})"
         return None
@@ -50,14 +54,18 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _read_state(root: Path):
-    """(tracked files, tracked files with staged or unstaged changes) as real paths, or an error."""
+    """(tracked files, those with staged or unstaged changes, those git is told not to look at)
+    as real paths, or an error message."""
     try:
         top = Path(os.path.realpath(_git(root, "rev-parse", "--show-toplevel").strip()))
-        tracked = {top / name for name in _git(top, "ls-files", "-z").split("\0") if name}
+        listing = [entry for entry in _git(top, "ls-files", "-z", "-v").split("\0") if entry]
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=no")
-    except (OSError, FileNotFoundError) as exc:
+    except OSError as exc:
         return str(exc) or "git is not available"
-    return tracked, {top / name for name in _changed(status)}
+    tracked = {top / entry[2:] for entry in listing}
+    # `ls-files -v` tags: lower case = assume-unchanged, S = skip-worktree; `status` ignores both.
+    hidden = {top / entry[2:] for entry in listing if entry[0].islower() or entry[0] == "S"}
+    return tracked, {top / name for name in _changed(status)}, hidden
 
 
 def _changed(status: str):

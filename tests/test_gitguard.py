@@ -74,3 +74,13 @@ def test_a_broken_repository_refuses_rather_than_guessing(tmp_path):
     result = invoke(["run", "."], tmp_path)
     assert result.exit_code == 2 and "cannot tell whether it has uncommitted changes" in result.stderr
     assert (tmp_path / "train.py").read_text() == OLD
+
+
+def test_files_git_is_told_not_to_look_at_are_refused(tmp_path):
+    repo = make_repo(tmp_path / "repo", {"assumed.py": OLD, "skipped.py": OLD})
+    git(repo, "update-index", "--assume-unchanged", "assumed.py")
+    git(repo, "update-index", "--skip-worktree", "skipped.py")
+    (repo / "assumed.py").write_text(EDITED)  # `git status` does not show this edit
+    result = invoke(["run", "."], repo)
+    assert result.exit_code == 2 and result.stderr.count("assume-unchanged or skip-worktree") == 2
+    assert (repo / "assumed.py").read_text() == EDITED and (repo / "skipped.py").read_text() == OLD
