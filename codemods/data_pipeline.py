@@ -209,7 +209,8 @@ def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Co
     if name in UNCHANGED:
         return Converted([call], changed=False)
     return Converted([call], [f"transform {name!r} is not in MMPretrain 1.2 / MMCV 2.x under this "
-                              "name; port it or replace it"], changed=False)
+                              "name; port it (a 1.x BaseTransform registered in mmpretrain's "
+                              "TRANSFORMS, if it is your own) or replace it"], changed=False)
 
 
 def _same(call, new) -> Converted:

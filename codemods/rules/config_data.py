@@ -73,6 +73,12 @@ test_dataloader = val_dataloader
         types = _type_lookup(module)
         stmt = module.body[at]
         cfg = for_rule(module, ctx.path)
+        if "data" in cfg.dynamic:
+            # `data['train'] = ...` or `data.update(...)` below would fail once `data` is gone
+            message = ("data is changed by code below its assignment: move those changes into "
+                       "train/val/test_dataloader (1.x has no `data`), then rerun")
+            return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, message),
+                                             *module.body[at + 1:]])
         bases = _inherited_datasets(cfg)
         if cfg.local("_base_") is not MISSING and not cfg.bases_known():
             bases = None  # unknown bases: loader options go to every split, as 0.x applied them

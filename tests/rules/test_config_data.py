@@ -275,3 +275,38 @@ def test_voc_partial_override_and_comments_between_keys():
         dataset=dict(type='VOC', data_root='data/VOC2007/', split='test'),
         sampler=dict(type='DefaultSampler', shuffle=False))
     """, kind="config")
+
+
+def test_data_changed_in_place_is_left_with_a_todo():
+    check_transformed(RULE, """\
+    data = dict(samples_per_gpu=2, train=dict(type='CIFAR10', data_prefix='d'))
+    data['train']['pipeline'] = train_pipeline
+    """, """\
+    # TODO(mmcodemod): MMC501 data is changed by code below its assignment: move those changes into train/val/test_dataloader (1.x has no `data`), then rerun
+    data = dict(samples_per_gpu=2, train=dict(type='CIFAR10', data_prefix='d'))
+    data['train']['pipeline'] = train_pipeline
+    """, kind="config")
+
+
+def test_delete_replaces_the_base_loaders():
+    check_transformed(RULE, """\
+    _base_ = ['./base.py']
+    data = dict(
+        _delete_=True,
+        samples_per_gpu=4,
+        train=dict(type='CIFAR10', data_prefix='data/c'),
+        val=dict(type='CIFAR10', data_prefix='data/c', test_mode=True))
+    """, """\
+    _base_ = ['./base.py']
+    train_dataloader = dict(
+        _delete_=True,
+        batch_size=4,
+        dataset=dict(type='CIFAR10', data_root='data/c', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    val_dataloader = dict(
+        _delete_=True,
+        batch_size=4,
+        dataset=dict(type='CIFAR10', data_root='data/c', split='test'),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    test_dataloader = dict(_delete_=True, batch_size=4)
+    """, kind="config")

@@ -158,7 +158,7 @@ def test_unknown_transform_and_collect_meta_keys_get_todos():
     ]
     """, """\
     model = dict(type='ImageClassifier')
-    # TODO(mmcodemod): MMC502 transform 'ToHalf' is not in MMPretrain 1.2 / MMCV 2.x under this name; port it or replace it
+    # TODO(mmcodemod): MMC502 transform 'ToHalf' is not in MMPretrain 1.2 / MMCV 2.x under this name; port it (a 1.x BaseTransform registered in mmpretrain's TRANSFORMS, if it is your own) or replace it
     # TODO(mmcodemod): MMC502 Collect had keys/meta_keys beyond img and gt_label; set PackInputs algorithm_keys/meta_keys (1.2 names, e.g. img_path) if you need them
     train_pipeline = [
         dict(type='LoadImageFromFile'),
