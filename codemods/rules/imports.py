@@ -142,6 +142,7 @@ class NameBinding:
     asname: Optional[str]
     new_local: Optional[str] = None  # local name after the rewrite
     usage: Optional[cst.BaseExpression] = None  # replacement for usages (None: unchanged)
+    node_id: int = 0  # id() of the ImportFrom that binds it
 
 
 @dataclass
@@ -157,6 +158,7 @@ class ModuleBinding:
     old_used: bool = False
     new_used: bool = False
     has_chains: bool = False
+    node_id: int = 0
     extra: List[Tuple[str, str]] = field(default_factory=list)  # (module, name) from-imports to add
 
 
@@ -169,11 +171,14 @@ class _Collector:
         self.other: Dict[str, Set[str]] = {}  # local -> qualified names bound by untouched imports
         self.defined: Set[str] = set()
         self.stars = False  # `from mmcls.models import *`
+        self._node = 0  # id() of the import statement being read
 
     def _add(self, binding) -> None:
+        binding.node_id = self._node
         self.names.setdefault(binding.local, []).append(binding)
 
     def visit_Import(self, node: cst.Import) -> bool:
+        self._node = id(node)
         for alias in node.names:
             module = dotted(alias.name)
             res = table.resolve_module(module) if module else None
@@ -189,6 +194,7 @@ class _Collector:
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self._node = id(node)
         if isinstance(node.names, cst.ImportStar):
             module = dotted(node.module) if node.module is not None else None
             if not node.relative and module and table.resolve_module(module) is not None:
@@ -479,6 +485,16 @@ class _Rewrite(TodoTransformer):
         if isinstance(b.res, Removed):
             return
         move = b.res
+        # the old name is bound by something else too (`except ImportError: from x import it`,
+        # a def): leave its usages alone
+        shadowed = local in self.c.other or local in self.c.defined
+        if move.expr is not None and shadowed:
+            for binding in bindings:
+                binding.res = Removed(
+                    f"{b.name} -> {move.module}.{move.expr}: `{local}` is also bound by another import or "
+                    "definition here; replace its calls by hand"
+                )
+            return
         if move.expr is not None:
             root = move.expr.split(".")[0]
             if self._bound_elsewhere(root, f"{move.module}.{root}"):
@@ -492,8 +508,8 @@ class _Rewrite(TodoTransformer):
                 binding.usage = _name_node(move.expr)
             self.names[local] = b
             return
-        if b.asname is not None and b.asname != b.name:
-            new_local = b.asname  # keep the user's alias
+        if (b.asname is not None and b.asname != b.name) or shadowed:
+            new_local = local  # keep the user's alias (or the name other code binds too)
         else:
             new_local = move.name
             if new_local != local and self._bound_elsewhere(new_local, move.qualified):
@@ -844,6 +860,8 @@ class _Rewrite(TodoTransformer):
 
     def _binding_for(self, local: str, stmt, name: str):
         for binding in self.c.names.get(local, ()):
+            if binding.node_id != id(stmt):
+                continue
             if isinstance(binding, NameBinding) and binding.name == name:
                 return binding
             if isinstance(binding, ModuleBinding) and binding.style == "from" and binding.base.endswith("." + name):

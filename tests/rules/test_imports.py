@@ -421,3 +421,29 @@ def test_merged_with_an_adjacent_plain_import_of_the_same_module():
         "from mmpretrain.apis import ImageClassificationInferencer, init_model\n",
     )
     check_noop(RULE, "from mmpretrain.apis import get_model  # noqa\nfrom mmpretrain.apis import init_model\n")
+
+
+def test_name_also_bound_by_a_fallback_import_keeps_its_usages():
+    check_transformed(
+        RULE,
+        """\
+        try:
+            from mmcls.models import HEADS
+        except ImportError:
+            from mmpretrain.models import HEADS
+
+        @HEADS.register_module()
+        class H:
+            pass
+        """,
+        """\
+        try:
+            from mmpretrain.registry import MODELS as HEADS
+        except ImportError:
+            from mmpretrain.models import HEADS
+
+        @HEADS.register_module()
+        class H:
+            pass
+        """,
+    )
