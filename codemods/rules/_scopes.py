@@ -244,3 +244,32 @@ def _blocks(statement) -> Iterator[cst.BaseSuite]:
         yield handler.body
     for case in getattr(statement, "cases", ()):
         yield case.body
+
+
+class ScopeTracker:
+    """Mixin for a transformer: `self.scopes` is the stack of enclosing scopes, and
+    `assigned_once(name, test)` tells whether `name` is bound in the innermost one by a single
+    `name = value` statement that `test(statement)` accepts (answers are cached)."""
+
+    def on_visit(self, node) -> bool:
+        if isinstance(node, SCOPES):
+            self._scope_stack().append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, SCOPES):
+            self._scope_stack().pop()
+        return super().on_leave(original_node, updated_node)
+
+    def _scope_stack(self) -> list:
+        if "scopes" not in self.__dict__:
+            self.scopes, self._assigned = [], {}
+        return self.scopes
+
+    def assigned_once(self, name: str, test) -> bool:
+        scope = self._scope_stack()[-1]
+        key = (id(scope), name)
+        if key not in self._assigned:
+            bound = where_bound(scope, name)
+            self._assigned[key] = bound is not None and bound[0] == "assign" and test(bound[1])
+        return self._assigned[key]

@@ -450,7 +450,7 @@ def _is_init_model(imap, statement) -> bool:
     return isinstance(value, cst.Call) and bool(_calls.mmcls_function(imap, value.func, APIS, ("init_model",)))
 
 
-class _ModelAttributes(TodoTransformer):
+class _ModelAttributes(_scopes.ScopeTracker, TodoTransformer):
     """Rewrite attributes of a variable bound once, in the same scope, by mmcls' init_model."""
 
     rule_id = "MMC204"
@@ -459,29 +459,12 @@ class _ModelAttributes(TodoTransformer):
         super().__init__()
         self.imap = imap
         self.ctx = ctx
-        self.scopes: List[_scopes.Scope] = []
-        self._known: Dict[Tuple[int, str], bool] = {}
         self.stores = set()  # attributes that are assigned to
         self.quotes: List[str] = []  # quotes of the enclosing f-strings (before 3.12 a nested
         # string literal must use the other quote)
 
-    def on_visit(self, node) -> bool:
-        if isinstance(node, _scopes.SCOPES):
-            self.scopes.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node, updated_node):
-        if isinstance(original_node, _scopes.SCOPES):
-            self.scopes.pop()
-        return super().on_leave(original_node, updated_node)
-
     def _is_model(self, name: str) -> bool:
-        scope = self.scopes[-1]
-        key = (id(scope), name)
-        if key not in self._known:
-            bound = _scopes.where_bound(scope, name)
-            self._known[key] = bound is not None and bound[0] == "assign" and _is_init_model(self.imap, bound[1])
-        return self._known[key]
+        return self.assigned_once(name, lambda statement: _is_init_model(self.imap, statement))
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self.quotes.append(node.quote)

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from codemods.rule import CODE, Context, Rule
-from codemods.rules import _calls
+from codemods.rules import _calls, _scopes
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer
@@ -81,14 +81,16 @@ def _is_submodule(node: cst.BaseExpression) -> bool:
     return False
 
 
-class _Renamer(TodoTransformer):
+class _Renamer(_scopes.ScopeTracker, TodoTransformer):
     rule_id = "MMC301"
 
-    def __init__(self, kinds, ctx: Context, models: Set[str]) -> None:
+    def __init__(self, kinds, ctx: Context, models: Set[str], imap) -> None:
         super().__init__()
         self.kinds = kinds
         self.ctx = ctx
-        self.models = models  # variable names known to hold an mmcls / mmselfsup model
+        self.models = models  # names assigned from a model class or builder somewhere in the file
+        self.imap = imap
+        self.class_names = {node.name.value for node in kinds}
         self.classes: List[Optional[Dict[str, str]]] = []  # renames of the enclosing classes
         self.depth: List[int] = []  # function nesting inside the innermost class
 
@@ -140,14 +142,23 @@ class _Renamer(TodoTransformer):
             return self._rename(updated, renames[name])
         if renames is not None and _is_submodule(updated.value) and name in RENAMES:
             return self._rename(updated, RENAMES[name])
-        if isinstance(updated.value, cst.Name) and updated.value.value in self.models and name in RENAMES:
+        if name in RENAMES and self._is_model(updated.value):
             self.todo(_CALLER_TODO[name])
             return self._rename(updated, RENAMES[name])
         return updated
 
+    def _is_model(self, node) -> bool:
+        """A variable bound (once, in this scope) to a model built from an mmcls class or builder."""
+        if not isinstance(node, cst.Name) or node.value not in self.models:
+            return False
+        return self.assigned_once(node.value, self._builds)
+
+    def _builds(self, statement) -> bool:
+        return _builds_model(statement.body[0].value, self.imap, self.class_names)
+
     def visit_Call(self, node: cst.Call) -> None:
         # `model(img, return_loss=False)` on a known model: 1.2 dispatches on `mode`
-        if isinstance(node.func, cst.Name) and node.func.value in self.models:
+        if self._is_model(node.func):
             if any(a.keyword is not None and a.keyword.value == "return_loss" for a in node.args):
                 self.todo("return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, "
                           "mode='predict' for a list of DataSample, mode='tensor' for raw outputs")
@@ -216,7 +227,7 @@ class MethodRenames(Rule):
         models = _model_variables(module, imap, {node.name.value for node in kinds})
         if not kinds and not models:
             return module
-        return module.visit(_Renamer(kinds, ctx, models))
+        return module.visit(_Renamer(kinds, ctx, models, imap))
 
 
 # MMC302: the methods whose arguments changed. (kind, method) -> (expected first arguments,

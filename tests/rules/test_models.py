@@ -489,3 +489,33 @@ def test_head_with_forward_train_loss_and_get_loss_gets_a_todo():
         def _get_loss(self, x, gt_label):
             return {}
     """)
+
+
+def test_callers_are_scope_aware():
+    # `model` is an mmcls model in check() only
+    check_transformed(RENAME, """\
+    from mmcls.models import build_classifier
+
+
+    def check(cfg, img):
+        model = build_classifier(cfg.model)
+        return model.simple_test(img)
+
+
+    def other(img):
+        model = load_something_else()
+        return model.simple_test(img)
+    """, """\
+    from mmcls.models import build_classifier
+
+
+    def check(cfg, img):
+        model = build_classifier(cfg.model)
+        # TODO(mmcodemod): MMC301 predict(inputs, data_samples=None) returns a list of DataSample (pred_score, pred_label) instead of score arrays
+        return model.predict(img)
+
+
+    def other(img):
+        model = load_something_else()
+        return model.simple_test(img)
+    """)
