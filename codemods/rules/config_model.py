@@ -57,7 +57,7 @@ model = dict(
     train_cfg=dict(augments=[
         dict(type='Mixup', alpha=0.8),
         dict(type='CutMix', alpha=1.0)
-    ], probs=[0.5, 0.5]))
+    ]))
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:

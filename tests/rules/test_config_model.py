@@ -137,3 +137,12 @@ def test_scoped_types():
     model = dict(type='mmpretrain.ImageClassifier', head=dict(type='mmpretrain.LinearClsHead'))
     data = dict(samples_per_gpu=1)
     """, kind="config")
+
+
+@pytest.mark.parametrize("rule_id", ["MMC501", "MMC502", "MMC503", "MMC504", "MMC505", "MMC506"])
+def test_explain_examples_hold(rule_id):
+    # `mmcodemod explain` shows these: the rule must really turn `before` into `after`
+    from codemods.rules import get_rule
+
+    rule = get_rule(rule_id)
+    check_transformed(rule_id, rule.before, rule.after, kind="config")
