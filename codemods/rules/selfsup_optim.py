@@ -6,7 +6,8 @@
   `optim_wrapper.paramwise_cfg.custom_keys` (substrings; `lr_mult`, `decay_mult`, other keys set
   on the parameter group). A key that is a real regular expression gets a TODO, except the
   ResNet norm-layer pattern, written as MMPretrain 1.2's BYOL config writes it.
-- MMC607 MMSelfSup's DistOptimizerHook options: `update_interval=n` ->
+- MMC607 MMSelfSup's DistOptimizerHook options: an empty `optimizer_config = dict()` goes (the
+  default OptimWrapper); `update_interval=n` ->
   `optim_wrapper.accumulative_counts=n`; `frozen_layers_cfg` -> the SwAVHook's argument of the
   same name (1.2 freezes the prototypes there).
 """
@@ -18,7 +19,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from codemods.config import MISSING, CfgDict, ConfigFile, plain, replace_keys
-from codemods.config.model import load, remember_original
+from codemods.config.model import assign_target, load, remember_original
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import _todos_on
 
@@ -158,7 +159,7 @@ class DistOptimizerHookOptions(Rule):
     title = "MMSelfSup optimizer_config update_interval / frozen_layers_cfg -> accumulative_counts / SwAVHook"
     kind = CONFIG
     guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
-    triggers = ("update_interval", "frozen_layers_cfg")
+    triggers = ("update_interval", "frozen_layers_cfg", "optimizer_config")
     before = """\
 optimizer_config = dict(update_interval=4)
 """
@@ -171,6 +172,8 @@ optim_wrapper = dict(accumulative_counts=4)
         original = module
         hook = _original_hook(module, ctx.path)
         cfg = ConfigFile(module, ctx.path)
+        if cfg.local("optimizer_config") == {}:
+            return _drop_empty_hook(module, ctx, self.id)
         if hook is None or cfg.local("optimizer_config") is not MISSING:
             return module  # nothing of it, or the schedule rules did not run: leave it to them
         resolved: List[str] = []
@@ -187,6 +190,23 @@ optim_wrapper = dict(accumulative_counts=4)
         if not new.deep_equals(original):
             ctx.record(self.id)
         return new
+
+
+def _drop_empty_hook(module: cst.Module, ctx: Context, rule_id: str) -> cst.Module:
+    """`optimizer_config = dict()` (MMSelfSup's runtime default: a DistOptimizerHook without
+    options) is MMEngine's default OptimWrapper: nothing to write, in a file without `optimizer`
+    too (where the schedule rule asked to move it next to the optimizer)."""
+    body = [s for s in module.body if assign_target(s) != "optimizer_config"]
+    if len(body) == len(module.body):
+        return module
+    ctx.record(rule_id)
+    removed = next(s for s in module.body if assign_target(s) == "optimizer_config")
+    index = module.body.index(removed)
+    kept = [line for line in removed.leading_lines
+            if not (line.comment and "TODO(mmcodemod): MMC401" in line.comment.value)]
+    if index < len(body):
+        body[index] = body[index].with_changes(leading_lines=[*kept, *body[index].leading_lines])
+    return module.with_changes(body=body)
 
 
 def _set_accumulation(module, cfg: ConfigFile, counts: int):

@@ -97,3 +97,15 @@ def test_anchored_key_and_paramwise_cfg_options():
         paramwise_cfg=dict(norm_decay_mult=0.0,
                            custom_keys={'head.': dict(lr_mult=10, decay_mult=0.1)}))
     """)
+
+
+def test_empty_optimizer_config_goes():
+    # MMSelfSup's benchmark runtime: `optimizer_config = dict()` with no optimizer in the file;
+    # the schedule rule asked to move it next to the optimizer, but it holds nothing
+    check_transformed("MMC607", """\
+    # TODO(mmcodemod): MMC401 `optim_wrapper` needs the optimizer: move optimizer_config/fp16 into the `optim_wrapper` of the config that defines `optimizer`
+    optimizer_config = dict()  # grad_clip, coalesce, bucket_size_mb
+    log_level = 'INFO'
+    """, """\
+    log_level = 'INFO'
+    """)
