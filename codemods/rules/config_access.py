@@ -79,6 +79,9 @@ OLD_DATASET_NOTE = ("this dataset has 0.x arguments: write them as MMPretrain 1.
 
 
 # -- key paths ----------------------------------------------------------------------------------
+TODO_ADDED = "todo"  # an access that could not be rewritten got a TODO
+
+
 @dataclass
 class Plan:
     """What a 0.x key path becomes: 1.x paths, or a TODO message when there is none."""
@@ -580,10 +583,7 @@ class _Transformer(TodoTransformer):
         if plan is None:
             return True
         keys = [s.key for s in segments]
-        if plan.todo is not None or keys[0] == RESUME:
-            self.todo(_message(plan, keys))
-            return False
-        if len(plan.paths) > 1 and node in self.deleted:
+        if plan.todo is not None or keys[0] == RESUME or (len(plan.paths) > 1 and node in self.deleted):
             self.todo(_message(plan, keys))
             return False
         new = plan.paths[0]
@@ -616,32 +616,18 @@ class _Transformer(TodoTransformer):
 
     def _keyed(self, node: cst.Call, target, index: int, first_only: bool, method: bool = False) -> bool:
         key = string_key(node.args[index].value)
-        if key is None:
+        found = self._mapped_key(target, key, first_only) if key is not None else None
+        if found is None:
             return False
-        if self._root(target):
-            root, segments = target, []
-        else:
-            found = parse_chain(target, self._root)
-            if found is None:
-                return False
-            root, segments = found
-        keys = [*[s.key for s in segments], key]
-        plan = plan_for(keys)
-        if plan is None:
-            return False
-        if plan.todo is not None or keys[0] == RESUME or (not first_only and (len(plan.paths) > 1 or _extras(keys))):
-            self.todo(_message(plan, keys))
-            return True
-        new = plan.paths[0]
-        parent = rebuild(root, segments, new[:-1]) if len(new) > 1 else root
-        args = list(node.args)
-        args[index] = args[index].with_changes(value=_string(new[-1], args[index].value))
-        if method:
-            self.replace[node] = node.with_changes(func=node.func.with_changes(value=parent), args=args)
-        else:
-            args[0] = args[0].with_changes(value=parent)
-            self.replace[node] = node.with_changes(args=args)
-        self.count += 1
+        if found is not TODO_ADDED:
+            parent, new_key = found
+            args = list(node.args)
+            args[index] = args[index].with_changes(value=_string(new_key, args[index].value))
+            if method:
+                self.replace[node] = node.with_changes(func=node.func.with_changes(value=parent), args=args)
+            else:
+                args[0] = args[0].with_changes(value=parent)
+                self.replace[node] = node.with_changes(args=args)
         return True
 
     def visit_Comparison(self, node: cst.Comparison):
@@ -649,23 +635,37 @@ class _Transformer(TodoTransformer):
         if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)):
             return True
         key = string_key(node.left)
-        target = node.comparisons[0].comparator
-        if key is None or not (self._root(target) or self.chain(target)):
+        found = self._mapped_key(node.comparisons[0].comparator, key) if key is not None else None
+        if found is None:
             return True
-        root, segments = (target, []) if self._root(target) else self.chain(target)
+        if found is not TODO_ADDED:
+            parent, new_key = found
+            comparison = node.comparisons[0].with_changes(comparator=parent)
+            self.replace[node] = node.with_changes(left=_string(new_key, node.left), comparisons=[comparison])
+        return False
+
+    def _mapped_key(self, target, key: str, first_only: bool = True):
+        """`key` looked up on `target`: None if not a 0.x key of a config, TODO_ADDED, or the
+        1.x (parent expression, key). `first_only`: a key that became several may be read from
+        the first (hasattr, in) but not changed (pop, setdefault, setattr)."""
+        if self._root(target):
+            root, segments = target, []
+        else:
+            found = self.chain(target)
+            if found is None:
+                return None
+            root, segments = found
         keys = [*[s.key for s in segments], key]
         plan = plan_for(keys)
         if plan is None:
-            return True
-        if plan.todo is not None or keys[0] == RESUME:
+            return None
+        several = len(plan.paths) > 1 or _extras(keys)
+        if plan.todo is not None or keys[0] == RESUME or (several and not first_only):
             self.todo(_message(plan, keys))
-            return False
+            return TODO_ADDED
         new = plan.paths[0]
-        parent = rebuild(root, segments, new[:-1]) if len(new) > 1 else root
-        comparison = node.comparisons[0].with_changes(comparator=parent)
-        self.replace[node] = node.with_changes(left=_string(new[-1], node.left), comparisons=[comparison])
         self.count += 1
-        return False
+        return (rebuild(root, segments, new[:-1]) if len(new) > 1 else root), new[-1]
 
     # assignments: the target is planned here, the value is renamed like any read
     def visit_AssignTarget(self, node: cst.AssignTarget):
@@ -830,4 +830,5 @@ def _key_node(like: Segment, key: str) -> cst.BaseExpression:
     placeholder = cst.Name("_")
     if like.kind == "attr":
         return cst.Attribute(value=placeholder, attr=cst.Name(key))
-    return cst.Subscript(value=placeholder, slice=[cst.SubscriptElement(cst.Index(_string(key, _first_string(like.node))))])
+    index = cst.Index(_string(key, _first_string(like.node)))
+    return cst.Subscript(value=placeholder, slice=[cst.SubscriptElement(index)])
