@@ -49,7 +49,8 @@ class DirtyGuard:
 def _git(root: Path, *args: str) -> str:
     proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise OSError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"git {args[0]} failed")
+        lines = proc.stderr.strip().splitlines()
+        raise OSError(lines[-1] if lines else f"git {args[0]} failed")
     return proc.stdout
 
 

@@ -202,7 +202,8 @@ def unmask(text: str, saved: Sequence[str]) -> Optional[str]:
             seen.append(int(m.group(1)))
             line = saved[int(m.group(1))]
         out.append(line)
-    return "\n".join(out) if sorted(seen) == sorted(set(seen)) and set(seen) <= set(range(len(saved))) else None
+    each_once = len(seen) == len(set(seen)) and set(seen) <= set(range(len(saved)))
+    return "\n".join(out) if each_once else None
 
 
 def is_foreign_cell(text: str) -> bool:
@@ -256,7 +257,8 @@ def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:
     except OSError as exc:
         return engine.FileResult(name, "failed", reason=exc.strerror or str(exc))
     if len(data) > options.max_bytes:
-        return engine.FileResult(name, "skipped", reason=f"larger than {options.max_bytes // 1_000_000} MB; skipped")
+        limit = options.max_bytes // 1_000_000
+        return engine.FileResult(name, "skipped", reason=f"larger than {limit} MB; skipped")
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8-sig")

@@ -26,7 +26,8 @@ _TODO = {
     "required": ["line", "rule", "message", "guide"],
     "additionalProperties": False,
     "properties": {
-        "line": {"type": "integer", "minimum": 1, "description": "1-based line in the file (for a notebook: in the .ipynb)"},
+        "line": {"type": "integer", "minimum": 1,
+                 "description": "1-based line in the file (for a notebook: in the .ipynb)"},
         "rule": {"type": "string", "description": "rule id, e.g. MMC201"},
         "message": {"type": "string", "description": "what a person has to do"},
         "guide": {"type": "string", "description": "section of the MMPretrain migration guide"},
@@ -284,7 +285,8 @@ def _todo_list(files: List[dict], items: Optional[int]) -> List[str]:
     for path, todo in todos:
         guide = f" (guide: {_cell(todo['guide'])})" if todo["guide"] else ""
         where = f" (cell {todo['cell']}, line {todo['cell_line']})" if "cell" in todo else ""
-        entries.append(f"- [ ] `{path}:{todo['line']}`{where} **{todo['rule']}** {_cell(todo['message'])}{guide}")
+        entries.append(f"- [ ] `{path}:{todo['line']}`{where} **{todo['rule']}** "
+                       f"{_cell(todo['message'])}{guide}")
     return out + _cut(entries, items)
 
 

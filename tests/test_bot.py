@@ -28,7 +28,8 @@ def test_bot_commits_the_changed_files_on_a_new_branch(tmp_path):
     assert git(repo, "status", "--porcelain").strip() == ""
     assert git(repo, "diff", "--name-only", "main", "HEAD").split() == ["tools/show.py", "train.py"]
     message = git(repo, "log", "-1", "--format=%B")
-    assert message.startswith("Upgrade to MMPretrain 1.2 (mmcodemod)\n\nmmcodemod 0.1.0 migrated 2 file(s):\n")
+    assert message.startswith("Upgrade to MMPretrain 1.2 (mmcodemod)\n\n"
+                              "mmcodemod 0.1.0 migrated 2 file(s):\n")
     assert "- MMC101 x2: " in message
     assert "- MMC201 x1: inference_model / show_result_pyplot -> ImageClassificationInferencer" in message
     assert "1 TODO(mmcodemod) comment(s) are left for a person" in message
@@ -47,7 +48,9 @@ def test_patch_reproduces_the_commit_and_body_lists_the_work(tmp_path):
     assert git(copy, "diff", "--cached", "--stat", "mmcodemod/mmpretrain-1.2", "--", ".", ":!out") == ""
     body = (repo / "out" / "pr.md").read_text()
     assert "| Changed | 2 |" in body and "| Failed | 1 |" in body
-    assert "- [ ] `tools/show.py:6` **MMC201**" in body
+    lines = (repo / "tools" / "show.py").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("# TODO(mmcodemod): MMC201"))
+    assert f"- [ ] `tools/show.py:{line}` **MMC201**" in body
     assert "- `broken.py` (failed): syntax error" in body
     assert "To reproduce: `mmcodemod run . --select MMC101,MMC201`" in body
 

@@ -39,7 +39,8 @@ def test_allow_dirty_writes_them(tmp_path):
 
 def test_modes_that_write_nothing_never_need_it(tmp_path):
     repo = repo_with_edit(tmp_path)
-    assert invoke(["run", ".", "--check"], repo).stdout.split() == ["clean.py", "edited.py", "new.py", "staged.py"]
+    listed = invoke(["run", ".", "--check"], repo).stdout.split()
+    assert listed == ["clean.py", "edited.py", "new.py", "staged.py"]
     assert invoke(["run", ".", "--diff", "-q"], repo).stdout.count("+++ b/") == 4
     patch = invoke(["run", ".", "--patch", "../p.diff"], repo)
     assert patch.exit_code == 1 and "refused" not in patch.stderr
