@@ -199,7 +199,9 @@ def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Co
     name = type_name(call)
     if name is None:
         return Converted([call], changed=False)
-    if name in ("AutoAugment", "RandAugment") and evaluate is not None:
+    if name == "RandAugment":
+        return _rand_augment(call, evaluate)
+    if name == "AutoAugment" and evaluate is not None:
         return _policies(call, name, evaluate)
     if name == "Lighting" and evaluate is not None and has_spread(call):
         return _lighting_spread(call, evaluate)
@@ -222,6 +224,16 @@ def _set_type(call: cst.Call, name: str) -> cst.Call:
     scope = old.split(".", 1)[0] + "." if "." in old else ""
     scope = "mmpretrain." if scope == "mmcls." else scope
     return set_kwarg(call, "type", quote(scope + name))
+
+
+def _rand_augment(call, evaluate) -> Converted:
+    new = call
+    if kwarg(call, "total_level") is None and not has_spread(call):
+        new = set_kwarg(call, "total_level", expr("30"))  # 0.x default 30; 1.2 has 10
+    if evaluate is None:
+        return _same(call, new)
+    converted = _policies(new, "RandAugment", evaluate)
+    return Converted(converted.nodes, converted.todos, changed=not converted.nodes[0].deep_equals(call))
 
 
 def _policies(call, name, evaluate) -> Converted:

@@ -183,7 +183,7 @@ def test_norm_cfg_still_used_is_kept():
     img_norm_cfg = dict(mean=[1, 2, 3], std=[4, 5, 6], to_rgb=False)
     data_preprocessor = dict(num_classes=10, mean=[1, 2, 3], std=[4, 5, 6], to_rgb=False)
     train_pipeline = [
-        dict(type='RandAugment', policies=[], hparams=dict(pad_val=img_norm_cfg['mean'])),
+        dict(type='RandAugment', policies=[], hparams=dict(pad_val=img_norm_cfg['mean']), total_level=30),
         dict(type='PackInputs')
     ]
     """, kind="config")
@@ -270,8 +270,9 @@ def test_policy_presets(tmp_path):
             type='RandAugment',
             policies='timm_increasing',
             num_policies=2,
-            magnitude_level=9),
-        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30))]),
+            magnitude_level=9,
+            total_level=30),
+        dict(type='RandAugment', policies=[dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30))], total_level=30),
         dict(type='PackInputs')
     ]
     """, kind="config", path=tmp_path / "data.py")
@@ -309,7 +310,7 @@ def test_lighting_spread_and_policy_variable():
         dict(type='Rotate', magnitude_key='angle', magnitude_range=(0, 30), pad_val=0),
     ]
     train_pipeline = [
-        dict(type='RandAugment', policies=policies, num_policies=2, magnitude_level=12),
+        dict(type='RandAugment', policies=policies, num_policies=2, magnitude_level=12, total_level=30),
         dict(type='Lighting', **img_lighting_cfg, to_rgb=True),
         dict(type='PackInputs')
     ]
@@ -341,4 +342,25 @@ def test_same_normalize_laid_out_differently_is_one_preprocessor():
     data_preprocessor = dict(mean=M, std=S, to_rgb=False)
     train_pipeline = [dict(type='PackInputs')]
     test_pipeline = [dict(type='PackInputs')]
+    """, kind="config")
+
+
+def test_rand_augment_total_level_default():
+    # mmcls 0.25 RandAugment total_level defaulted to 30, mmpretrain 1.2's to 10
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [
+        dict(type='RandAugment', policies=[dict(type='Invert')], num_policies=2, magnitude_level=9),
+        dict(type='RandAugment', policies=[dict(type='Invert')], num_policies=2, magnitude_level=9,
+             total_level=10),
+        dict(type='Collect', keys=['img'])
+    ]
+    """, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [
+        dict(type='RandAugment', policies=[dict(type='Invert')], num_policies=2, magnitude_level=9, total_level=30),
+        dict(type='RandAugment', policies=[dict(type='Invert')], num_policies=2, magnitude_level=9,
+             total_level=10),
+        dict(type='PackInputs')
+    ]
     """, kind="config")
