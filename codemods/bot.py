@@ -24,8 +24,8 @@ class BotError(Exception):
     """The bot cannot go on; the message is for the user."""
 
 
-def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+def git(root: Path, *args: str, stdin: Optional[str] = None) -> str:
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, input=stdin)
     if proc.returncode != 0:
         raise BotError(f"git {' '.join(args[:2])} failed: {proc.stderr.strip() or proc.returncode}")
     return proc.stdout
@@ -77,6 +77,10 @@ def run_bot(settings: Settings, branch: str = DEFAULT_BRANCH) -> Optional[str]:
         git(root, "checkout", "-q", start)
         git(root, "branch", "-q", "-D", branch)
         return None
-    git(root, "add", "--", *changed)
-    git(root, "commit", "-q", "-m", commit_message(doc), "--", *changed)
+    # Paths go through stdin: a large code base can change more files than a command line holds.
+    paths = "\0".join(changed)
+    literal = "--literal-pathspecs"  # a file called `a[1].py` is that file, not a pattern
+    git(root, literal, "add", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=paths)
+    git(root, literal, "commit", "-q", "-m", commit_message(doc), "--pathspec-from-file=-",
+        "--pathspec-file-nul", stdin=paths)
     return git(root, "rev-parse", "HEAD").strip()

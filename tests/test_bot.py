@@ -88,10 +88,14 @@ def test_existing_branch_and_no_repository_are_refused(tmp_path):
     assert result.exit_code == 2 and "not inside a git work tree" in result.stderr
 
 
-def test_custom_branch_and_rule_selection(tmp_path):
-    repo = make_repo(tmp_path / "repo", FILES)
+def test_custom_branch_rule_selection_and_odd_file_names(tmp_path):
+    repo = make_repo(tmp_path / "repo", {**FILES, "odd [1].py": RESNET, "odd 1.py": "import os\n"})
+    (repo / "odd 1.py").write_text("import sys\n")  # the user's edit; the pattern `odd [1].py` matches it
     result = bot(repo, "--branch", "upgrade", "--select", "MMC101")
     assert result.exit_code == 0
     assert git(repo, "branch", "--show-current").strip() == "upgrade"
+    changed = git(repo, "diff", "--name-only", "-z", "main", "HEAD").split("\0")
+    assert "odd [1].py" in changed and "odd 1.py" not in changed
+    assert git(repo, "status", "--porcelain").startswith(' M "odd 1.py"')
     message = git(repo, "log", "-1", "--format=%B")
-    assert "MMC201" not in message and "- MMC101 x2" in message
+    assert "MMC201" not in message and "- MMC101 x3" in message
