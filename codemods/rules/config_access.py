@@ -61,7 +61,7 @@ WHOLE_KEY_HELP = {
 # lr_config fields -> (scheduler types that hold them in `param_scheduler`, their 1.x name).
 LR_FIELDS = {
     "step": (("MultiStepLR",), "milestones"),
-    "gamma": (("MultiStepLR", "StepLR"), "gamma"),
+    "gamma": (("MultiStepLR", "StepLR", "ExponentialLR"), "gamma"),
     "min_lr": (("CosineAnnealingLR", "PolyLR"), "eta_min"),
     "min_lr_ratio": (("CosineAnnealingLR",), "eta_min_ratio"),
     "power": (("PolyLR",), "power"),
@@ -115,12 +115,16 @@ def _todo_message(keys: Sequence[str], message: str) -> str:
 def _lr_hint(keys: Sequence[str], root: str, value: cst.BaseExpression) -> str:
     """The code to write for `<root>.lr_config.<field> = value`."""
     types, name = LR_FIELDS[keys[1]]
+    if keys[1] == "step" and isinstance(value, cst.Integer):  # one step size, not milestones
+        types, name = ("StepLR",), "step_size"
     code = _code(value)
     code = code if len(code) <= 40 and "\n" not in code else "<value>"
     kinds = repr(types[0]) if len(types) == 1 else repr(types)
     test = f"s['type'] == {kinds}" if len(types) == 1 else f"s['type'] in {kinds}"
+    after = ("; the scheduler after the warmup begins there too (its `begin`)"
+             if keys[1] == "warmup_iters" else "")
     return (f"lr_config is the list param_scheduler in 1.x; write: for s in {root}.param_scheduler: "
-            f"if {test}: s['{name}'] = {code}")
+            f"if {test}: s['{name}'] = {code}{after}")
 
 
 def _message(plan: Plan, keys: Sequence[str]) -> str:

@@ -368,6 +368,13 @@ print(cfg.val_dataloader.dataset.data_root)
     ("cfg.lr_config.min_lr = 1e-5",
      "lr_config is the list param_scheduler in 1.x; write: for s in cfg.param_scheduler: "
      "if s['type'] in ('CosineAnnealingLR', 'PolyLR'): s['eta_min'] = 1e-5"),
+    ("cfg.lr_config.step = 30",
+     "lr_config is the list param_scheduler in 1.x; write: for s in cfg.param_scheduler: "
+     "if s['type'] == 'StepLR': s['step_size'] = 30"),
+    ("cfg.lr_config.warmup_iters = args.warmup",
+     "lr_config is the list param_scheduler in 1.x; write: for s in cfg.param_scheduler: "
+     "if s['type'] == 'LinearLR': s['end'] = args.warmup; the scheduler after the warmup begins "
+     "there too (its `begin`)"),
     ("print(cfg.lr_config.warmup_iters)",
      "lr_config.warmup_iters is `end` of the LinearLR entry of the list param_scheduler now"),
     ("cfg.lr_config = dict(policy='step', step=[8])",
