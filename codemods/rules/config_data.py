@@ -293,6 +293,25 @@ def convert_dataset(node, type_of, split: str, base=None):
         return dp.set_kwarg(node, "dataset", new_inner) if inner is not None else node, todos
     if name == "ConcatDataset":
         return _concat(node, type_of, split)
+    todos = []
+    if name in SPLIT_BY_ROOT | FOLDER_DATASETS | {"CUB", "VOC"}:  # a user's own may take it
+        node, todos = _file_client(node)
+    new, notes = _by_type(node, name, partial, split)
+    return new, todos + notes
+
+
+def _file_client(node):
+    """1.2 datasets take no file_client_args (they pick the file backend from data_root)."""
+    value = dp.kwarg_value(node, "file_client_args")
+    if value is None:
+        return node, []
+    code = cst.Module([]).code_for_node(value)
+    return dp.drop_kwargs(node, "file_client_args"), [
+        f"dataset file_client_args={code} was removed: 1.2 datasets choose the file backend from "
+        "data_root; give LoadImageFromFile backend_args for reading images"]
+
+
+def _by_type(node, name, partial, split):
     if name in SPLIT_BY_ROOT:
         return _split_by_root(node, partial, split)
     if name == "CUB":
@@ -412,19 +431,19 @@ def _folder(node, name):
     1.2's ImageNet turns back into those same paths."""
     if dp.kwarg(node, "data_root") is not None:
         return node, []
+    if name == "ImageNet21k":
+        node = dp.drop_kwargs(node, "recursion_subdir")  # 0.x allowed only True; 1.2 always recurses
     prefix = dp.string_value(dp.kwarg_value(node, "data_prefix"))
     ann = dp.string_value(dp.kwarg_value(node, "ann_file"))
     todos = []
-    if dp.kwarg(node, "file_client_args") is not None:
-        todos.append("datasets in 1.2 take no file_client_args; the file backend is chosen from "
-                     "data_root (backend_args for LoadImageFromFile)")
     if prefix is None or "/" not in prefix.rstrip("/"):
         return node, todos
     root = prefix.rstrip("/").rsplit("/", 1)[0]
     if ann is not None and not ann.startswith(root + "/"):
         return node, todos
     folder = prefix.rstrip("/")[len(root) + 1:]
-    if name == "ImageNet" and folder in ("train", "val", "test") \
+    splits = {"ImageNet": ("train", "val", "test"), "ImageNet21k": ("train",)}.get(name, ())
+    if folder in splits \
             and ann in (None, f"{root}/meta/{folder}.txt"):
         new = dp.drop_kwargs(node, "ann_file")
         new = dp.rename_kwargs(new, {"data_prefix": "split"})

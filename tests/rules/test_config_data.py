@@ -310,3 +310,36 @@ def test_delete_replaces_the_base_loaders():
         sampler=dict(type='DefaultSampler', shuffle=False))
     test_dataloader = dict(_delete_=True, batch_size=4)
     """, kind="config")
+
+
+def test_imagenet21k():
+    # 1.2 ImageNet21k: split 'train' only, no recursion_subdir (0.x allowed only True)
+    check_transformed(RULE, """\
+    data = dict(
+        train=dict(type='ImageNet21k', data_prefix='data/in21k/train', recursion_subdir=True),
+        val=dict(type='ImageNet21k', data_prefix='data/in21k/val', ann_file='data/in21k/meta/val.txt'))
+    """, """\
+    train_dataloader = dict(
+        dataset=dict(type='ImageNet21k', data_root='data/in21k', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    val_dataloader = dict(
+        dataset=dict(type='ImageNet21k', data_root='data/in21k', data_prefix='val', ann_file='meta/val.txt'),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")
+
+
+def test_dataset_file_client_args():
+    check_transformed(RULE, """\
+    data = dict(
+        train=dict(type='ImageNet', data_prefix='s3://bucket/train',
+                   file_client_args=dict(backend='petrel')),
+        val=dict(type='MyDataset', file_client_args=dict(backend='petrel')))
+    """, """\
+    # TODO(mmcodemod): MMC501 dataset file_client_args=dict(backend='petrel') was removed: 1.2 datasets choose the file backend from data_root; give LoadImageFromFile backend_args for reading images
+    train_dataloader = dict(
+        dataset=dict(type='ImageNet', data_root='s3://bucket', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    val_dataloader = dict(
+        dataset=dict(type='MyDataset', file_client_args=dict(backend='petrel')),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")
