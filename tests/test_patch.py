@@ -12,6 +12,7 @@ FILES = {
     "pkg/latin.py": ("# -*- coding: latin-1 -*-\n" + RESNET + "name = 'café'\n").encode("latin-1"),
     "pkg/bom.py": b"\xef\xbb\xbf" + RESNET.encode(),
     "pkg/no_newline.py": RESNET.rstrip("\n").encode(),
+    "dir x/odd [1] é.py": RESNET,
     "plain.py": "import os\n",
     "README.md": "mmcls\n",
 }
@@ -25,7 +26,7 @@ def test_patch_mode_changes_no_file_and_exits_1(tmp_path):
     assert snapshot(repo) == before
     text = (tmp_path / "out.patch").read_bytes()
     assert text.startswith(b"--- a/")
-    assert text.count(b"+++ b/") == 5
+    assert text.count(b"+++ b/") == 6
     assert b"+++ b/pkg/crlf.py\n" in text and b"+++ b/plain.py" not in text
 
 
@@ -41,6 +42,7 @@ def test_applying_the_patch_equals_an_in_place_run(tmp_path):
     assert snapshot(repo)["pkg/latin.py"].endswith("name = 'café'\n".encode("latin-1"))
     assert snapshot(repo)["pkg/bom.py"] == b"\xef\xbb\xbf" + RESNET_NEW.encode()
     assert snapshot(repo)["pkg/no_newline.py"] == RESNET_NEW.rstrip("\n").encode()
+    assert snapshot(repo)["dir x/odd [1] é.py"] == RESNET_NEW.encode()
 
 
 def test_paths_are_relative_to_the_repository_root_from_a_subfolder(tmp_path):
