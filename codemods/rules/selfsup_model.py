@@ -11,7 +11,8 @@ its base is converted too, and the file writes what MMEngine must merge into the
   SwAVHead / CAEHead / LatentCrossCorrelationHead -> their arguments move into SwAVLoss /
   CAELoss / CrossCorrelationLoss);
 - momentum: 0.x MoCo/DenseCL/BYOL/MoCoV3 kept `m` of the old weights, 1.2 takes `1 - m`;
-- ResNet `out_indices` counted the stem as 0 in 0.x; 1.2 counts stages from 0;
+- ResNet `out_indices` counted the stem as 0 in 0.x; 1.2 counts stages from 0; MMSelfSup's
+  ResNet had `zero_init_residual=False` by default, 1.2's has True (written out, as 1.2 does);
 - renamed: VisionTransformer (MoCo v3) -> MoCoV3ViT, CAEViT -> CAEPretrainViT,
   MaskFeatPretrainHead -> LinearNeck + MIMHead + HOGGenerator, CAE's tokenizer -> DALL-E,
   Classification -> ImageClassifier with LinearClsHead.
@@ -74,6 +75,9 @@ def _renamed(value: dict, renames: dict) -> dict:
 
 def _backbone(backbone: dict, todos: List[str]) -> dict:
     kind = _type(backbone)
+    if kind in RESNETS and "zero_init_residual" not in backbone:
+        # MMSelfSup's ResNet defaulted to False, MMPretrain's defaults to True
+        backbone = CfgDict(backbone, zero_init_residual=False)
     if kind in RESNETS and isinstance(backbone.get("out_indices"), (list, tuple)):
         indices = [plain(i) for i in backbone["out_indices"]]
         if all(isinstance(i, int) and i > 0 for i in indices):

@@ -424,7 +424,8 @@ def test_mae_head_loss():
 
 
 def test_moco_momentum_out_indices_loss():
-    # 1.2 mocov2 config: momentum=0.001 (1 - 0.999), ResNet out_indices counted from stage 0,
+    # 1.2 mocov2 config: momentum=0.001 (1 - 0.999), ResNet out_indices counted from stage 0 and
+    # zero_init_residual=False (MMSelfSup's default, not MMPretrain's),
     # ContrastiveHead(loss=CrossEntropyLoss)
     check_transformed(MODEL, """\
     model = dict(
@@ -439,7 +440,7 @@ def test_moco_momentum_out_indices_loss():
         type='MoCo',
         queue_len=65536,
         momentum=0.001,
-        backbone=dict(type='ResNet', depth=50, out_indices=[3]),
+        backbone=dict(type='ResNet', depth=50, out_indices=[3], zero_init_residual=False),
         neck=dict(
             type='LinearNeck',
             in_channels=2048,
@@ -654,7 +655,7 @@ def test_classification_linear_eval():
     """, """\
     model = dict(
         type='ImageClassifier',
-        backbone=dict(type='ResNet', depth=50, out_indices=[3]),
+        backbone=dict(type='ResNet', depth=50, out_indices=[3], zero_init_residual=False),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
             type='LinearClsHead',
