@@ -548,7 +548,7 @@ class _Transformer(TodoTransformer):
         self.scopes: List[cst.CSTNode] = []
         self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
         self.targets = set()  # targets of augmented assignments, left to leave_SimpleStatementLine
-        self.deleted = set()  # targets of `del`: a key that became several cannot be renamed to one
+        self.stores = set()  # `del x`, `a, x = ...`, `for x in`: a key that became several is no one key
         self.count = 0
 
     # scopes
@@ -587,7 +587,7 @@ class _Transformer(TodoTransformer):
         if plan is None:
             return True
         keys = [s.key for s in segments]
-        if plan.todo is not None or keys[0] == RESUME or (len(plan.paths) > 1 and node in self.deleted):
+        if plan.todo is not None or keys[0] == RESUME or (len(plan.paths) > 1 and node in self.stores):
             self.todo(_message(plan, keys))
             return False
         new = plan.paths[0]
@@ -673,7 +673,20 @@ class _Transformer(TodoTransformer):
 
     # assignments: the target is planned here, the value is renamed like any read
     def visit_AssignTarget(self, node: cst.AssignTarget):
+        self._store(node.target)
         return self.chain(node.target) is None
+
+    def visit_For(self, node: cst.For):
+        self._store(node.target)
+
+    def _store(self, target) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._store(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._store(target.value)
+        else:
+            self.stores.add(target)
 
     def visit_AugAssign(self, node: cst.AugAssign):
         if self.chain(node.target) is not None:
@@ -681,7 +694,7 @@ class _Transformer(TodoTransformer):
         return True
 
     def visit_Del(self, node: cst.Del):
-        self.deleted.add(node.target)
+        self._store(node.target)
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(updated.body) != 1:  # `a = 1; cfg.x = 2`: only what can be renamed in place

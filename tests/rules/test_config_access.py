@@ -252,6 +252,7 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("ok = hasattr(cfg.data.train.dataset, 'pipeline')", "ok = hasattr(cfg.train_dataloader.dataset.dataset, 'pipeline')"),
     ("del cfg.optimizer_config.grad_clip", "del cfg.optim_wrapper.clip_grad"),
     # augmented assignments
+    ("cfg.optimizer.lr, cfg.runner.max_epochs = lr, n", "cfg.optim_wrapper.optimizer.lr, cfg.train_cfg.max_epochs = lr, n"),
     ("cfg.optimizer.lr *= 2", "cfg.optim_wrapper.optimizer.lr *= 2"),
     ("cfg.runner.max_epochs += extra", "cfg.train_cfg.max_epochs += extra"),
     # the value is migrated too
@@ -393,6 +394,9 @@ print(cfg.val_dataloader.dataset.data_root)
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
     ("del cfg.data.samples_per_gpu",
+     "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
+     "test_dataloader.batch_size in 1.x: change each of them"),
+    ("cfg.data.samples_per_gpu, n = 4, 1",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
     ("cfg.data.pop('samples_per_gpu')",
