@@ -147,7 +147,8 @@ def outcome(cfg: ConfigFile, spec: Derived) -> Outcome:
                          "write it by hand")
         return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes)
     if local_sources and not cfg.bases_known():
-        notes.append("a `_base_` file could not be read; check this against it")
+        names = ", ".join(cfg.unreadable_bases())
+        notes.append(f"`_base_` file {names} could not be read; check `{spec.key}` against it")
     return Outcome(spec.key, override(inherited, value), cfg.local(spec.key), local_sources, notes)
 
 

@@ -71,6 +71,13 @@ TODO_KEYS: Dict[str, str] = {
     "workflow": "`workflow` was removed; validation runs every `train_cfg.val_interval`",
     "gpu_ids": "`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher",
     "device": "`device` was removed; MMEngine picks the device itself",
+    # MMSelfSup 0.x datasets
+    "data.train.data_source": "data sources were removed: the dataset takes data_root, ann_file and "
+                              "data_prefix itself (train_dataloader.dataset)",
+    "data.val.data_source": "data sources were removed: the dataset takes data_root, ann_file and "
+                            "data_prefix itself (val_dataloader.dataset)",
+    "data.train.pipelines": "several views are one `pipeline` with dict(type='MultiView', "
+                            "num_views=[...], transforms=[[...], [...]]) now",
     "auto_resume": "`auto_resume` was removed: resume=True with load_from=None resumes from the "
                    "latest checkpoint in work_dir",
     "log_config.hooks": "logger backends are `visualizer.vis_backends` now",

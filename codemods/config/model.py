@@ -176,7 +176,19 @@ class ConfigFile:
 
     def bases_known(self) -> bool:
         """Could every `_base_` file be read? (If not, partial overrides cannot be resolved.)"""
-        return all(b is not None and b.bases_known() for b in self.bases())
+        return not self.unreadable_bases()
+
+    def unreadable_bases(self) -> List[str]:
+        """`_base_` entries (of this file or its bases) that could not be read, as written."""
+        value = self.local("_base_")
+        entries = value if isinstance(value, (list, tuple)) else [value]
+        missing = []
+        for entry, base in zip(entries, self.bases()):
+            if base is None:
+                missing.append(str(entry))
+            else:
+                missing += base.unreadable_bases()
+        return missing
 
 
 def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:

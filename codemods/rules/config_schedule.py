@@ -35,6 +35,13 @@ KNOWN_HOOKS = {"OptimizerHook", "DistOptimizerHook"} | AMP_HOOKS | CUMULATIVE_HO
 NO_EQUIVALENT = ("coalesce", "bucket_size_mb", "distributed", "detect_anomalous_params")
 
 
+def _wrapper_order(wrapper: dict) -> dict:
+    """Keys in the order MMPretrain's configs write them."""
+    order = ("type", "loss_scale", "optimizer", "paramwise_cfg", "constructor", "clip_grad",
+             "accumulative_counts")
+    return {k: wrapper[k] for k in sorted(wrapper, key=lambda k: order.index(k) if k in order else len(order))}
+
+
 class OptimWrapperKey(Derived):
     key = "optim_wrapper"
     sources = ("optimizer", "optimizer_config", "fp16")
@@ -55,7 +62,7 @@ class OptimWrapperKey(Derived):
                 wrapper[key] = optimizer.pop(key)
         self.hook_options(wrapper, old["optimizer_config"], notes)
         self.fp16(wrapper, old["fp16"], notes)
-        return wrapper
+        return _wrapper_order(wrapper)
 
     def reverse(self, new):
         if not isinstance(new, dict):
@@ -391,7 +398,7 @@ class ParamSchedulerKey(Derived):
             schedulers += built
         if len(schedulers) == 1:
             return schedulers[0]  # MMPretrain writes a single scheduler as a dict
-        return schedulers
+        return schedulers or None  # no scheduler at all: MMEngine's default (a constant LR)
 
     def reverse(self, new):
         items = [new] if isinstance(new, dict) else new

@@ -123,8 +123,8 @@ def test_fp16_dict_gives_amp_wrapper():
     """, """\
         optim_wrapper = dict(
             type='AmpOptimWrapper',
-            optimizer=dict(type='SGD', lr=0.1),
             loss_scale='dynamic',
+            optimizer=dict(type='SGD', lr=0.1),
         )
     """, kind="config")
 
@@ -136,8 +136,8 @@ def test_fp16_hook_with_clip_and_default_loss_scale():
     """, """\
         optim_wrapper = dict(
             type='AmpOptimWrapper',
-            optimizer=dict(type='SGD', lr=0.1),
             loss_scale=512.0,
+            optimizer=dict(type='SGD', lr=0.1),
             clip_grad=dict(max_norm=35, norm_type=2),
         )
     """, kind="config")
@@ -552,4 +552,38 @@ def test_partial_runner_over_migrated_loops(tmp_path):
         _base_ = 'base.py'
         train_cfg = dict(max_epochs=300, val_interval=10)
         evaluation = dict(interval=10)
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_lr_config_none_means_no_scheduler(tmp_path):
+    # mmcv registered no LR hook for `lr_config = None`: a constant LR, MMEngine's default.
+    write(tmp_path, "base.py", "lr_config = dict(policy='step', step=[30])\n")
+    check_transformed(SCHED, """\
+        _base_ = 'base.py'
+        lr_config = None
+    """, """\
+        _base_ = 'base.py'
+        param_scheduler = None
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_total_epochs_without_runner():
+    # mmcls 0.x built an EpochBasedRunner from `total_epochs` when `runner` was missing.
+    check_transformed(LOOPS, "total_epochs = 90\n",
+                      "train_cfg = dict(by_epoch=True, max_epochs=90, val_interval=1)\n"
+                      "val_cfg = dict()\ntest_cfg = dict()\n", kind="config")
+
+
+def test_unreadable_base_is_named_in_a_todo(tmp_path):
+    check_transformed(LOOPS, """\
+        _base_ = ['./missing.py']
+        runner = dict(max_epochs=10)
+    """, """\
+        _base_ = ['./missing.py']
+        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `train_cfg` against it
+        train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
+        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `val_cfg` against it
+        val_cfg = dict()
+        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `test_cfg` against it
+        test_cfg = dict()
     """, kind="config", path=tmp_path / "leaf.py")
