@@ -65,9 +65,10 @@ def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, ma
     """Migrate the Python files under PATHS in place (or show, check, review).
 
     \b
-    Directories are searched for .py files; .gitignore'd files, .git, virtualenvs,
-    site-packages, __pycache__, build/ and dist/ are skipped. Defaults for --select,
-    --ignore and --exclude come from [tool.mmcodemod] in the nearest pyproject.toml.
+    Directories are searched for .py files and .ipynb notebooks; .gitignore'd files,
+    .git, virtualenvs, site-packages, __pycache__, build/ and dist/ are skipped.
+    Defaults for --select, --ignore and --exclude come from [tool.mmcodemod] in the
+    nearest pyproject.toml.
 
     \b
     What a rule cannot migrate safely is marked in the code with
