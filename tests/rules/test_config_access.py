@@ -390,6 +390,12 @@ print(cfg.val_dataloader.dataset.data_root)
     ("for split in ('train', 'val'): cfg.data[split].pipeline = p",
      "`data` was split into train_dataloader / val_dataloader / test_dataloader "
      "(batch_size, num_workers, dataset=...)"),
+    ("cfg.data.train.data_source.data_prefix = root",
+     "data sources were removed: the dataset takes data_root, ann_file and data_prefix itself "
+     "(train_dataloader.dataset)"),
+    ("cfg.data.train.pipelines[0] = p",
+     "several views are one `pipeline` with dict(type='MultiView', num_views=[...], "
+     "transforms=[[...], [...]]) now"),
     ("cfg.data.samples_per_gpu *= f(x)",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
