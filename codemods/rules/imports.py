@@ -16,7 +16,7 @@ MODELS), and never duplicated within a block.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
@@ -106,9 +106,9 @@ def _alias_local(alias: cst.ImportAlias) -> str:
     return dotted(alias.name).split(".")[0]  # type: ignore[union-attr]
 
 
-def _fork_module(path: Optional[PurePath]) -> Optional[Tuple[List[str], bool]]:
-    """(package parts the file's relative imports start from, True) for a file inside an mmcls or
-    mmselfsup tree, from its path (`x/mmcls/models/heads/my_head.py` -> mmcls.models.heads)."""
+def _fork_package(path: Optional[PurePath]) -> Optional[List[str]]:
+    """The package a file inside an mmcls or mmselfsup tree belongs to, from its path
+    (`x/mmcls/models/heads/my_head.py` -> mmcls.models.heads): where its relative imports start."""
     if path is None:
         return None
     parts = list(PurePath(path).parts)
@@ -117,8 +117,7 @@ def _fork_module(path: Optional[PurePath]) -> Optional[Tuple[List[str], bool]]:
         return None
     mod = parts[index:]
     mod[-1] = mod[-1].rsplit(".", 1)[0]
-    package = mod[:-1]  # both for x.py and __init__.py the package is the folder
-    return package, True
+    return mod[:-1]  # both for x.py and __init__.py the package is the folder
 
 
 def _absolute(package: List[str], level: int, module: Optional[str]) -> Optional[str]:
@@ -154,18 +153,16 @@ class ModuleBinding:
     stmt_module: str  # what the statement imports
     res: Optional[Union[Move, Removed]]  # resolve_module(stmt_module)
     style: str  # "import", "alias" or "from"
-    chains: Dict[str, Tuple[str, object]] = field(default_factory=dict)  # chain text -> (kind, data)
-    old_used: bool = False
-    new_used: bool = False
+    old_used: bool = False  # some usage could not be rewritten: the old import stays
+    new_used: bool = False  # the renamed import is needed
     has_chains: bool = False
     node_id: int = 0
-    extra: List[Tuple[str, str]] = field(default_factory=list)  # (module, name) from-imports to add
 
 
 class _Collector:
     """Every import that binds something from a source package, and the names the file defines."""
 
-    def __init__(self, fork: Optional[Tuple[List[str], bool]]) -> None:
+    def __init__(self, fork: Optional[List[str]]) -> None:
         self.fork = fork
         self.names: Dict[str, List[Union[NameBinding, ModuleBinding]]] = {}
         self.other: Dict[str, Set[str]] = {}  # local -> qualified names bound by untouched imports
@@ -206,7 +203,7 @@ class _Collector:
             if self.fork is None:
                 self._other(node, module)
                 return False
-            module = _absolute(self.fork[0], len(node.relative), module)
+            module = _absolute(self.fork, len(node.relative), module)
             if module is None:
                 return False
         if module is None or table.source_root(module) is None:
@@ -293,15 +290,16 @@ def _imports_module(module: str, name: str) -> bool:
 
 
 def _is_module_binding_name(parent: str, name: str) -> bool:
-    """`name` is bound in `parent` only because the submodule was imported (`from . import x`)."""
-    return table.is_target_module(f"{parent}.{name}") and name.islower() and \
-        not any(name in table.target_names(m) for m in (f"{parent}.{name}",))
+    """`name` is bound in `parent` only because the submodule was imported (`from . import x`),
+    not by a function or class of that name (`from .collect_env import collect_env`)."""
+    submodule = f"{parent}.{name}"
+    return table.is_target_module(submodule) and name not in table.target_names(submodule)
 
 
 def _is_module(qualified: str) -> bool:
     """Is `qualified` (a 0.x dotted name) a module rather than a name in a module?"""
     last = qualified.rsplit(".", 1)[-1]
-    if not last.islower() and last != last.lower():
+    if last != last.lower():  # ResNet, HEADS: names, not modules
         return False
     if qualified in table.MODULES or qualified in table.REMOVED_MODULES:
         return True
@@ -551,8 +549,10 @@ class _Rewrite(TodoTransformer):
             new_q = res.module
             tail = [res.expr or res.name] + parts[split + 1:]
         new_full = ".".join([new_q] + tail)
-        # written through the binding itself?
-        if isinstance(binding.res, Move):
+        # written through the binding itself, unless the name moved to another module (a table
+        # row: `mmcls.datasets.build_dataset` is `DATASETS.build` from mmpretrain.registry)
+        moved = split is not None and table.name_row(".".join(parts[:split]), parts[split]) is not None
+        if isinstance(binding.res, Move) and not moved:
             if binding.style == "import":
                 if new_full.split(".")[0] == binding.res.module.split(".")[0]:
                     return ("base", (new_full, new_q, new_full))
@@ -868,6 +868,19 @@ class _Rewrite(TodoTransformer):
                 return binding
         return None
 
+    def _module_binding_for(self, local: str, stmt: cst.Import, module: str) -> Optional[ModuleBinding]:
+        """This statement's binding of `local`, carrying the usage facts planned for `local`
+        (`import mmcls.apis` and `import mmcls.datasets` both bind `mmcls`)."""
+        planned = self.modules.get(local)
+        if planned is None:
+            return None
+        for binding in self.c.names.get(local, ()):
+            if isinstance(binding, ModuleBinding) and binding.node_id == id(stmt) and binding.stmt_module == module:
+                binding.old_used, binding.new_used = planned.old_used, planned.new_used
+                binding.has_chains = planned.has_chains
+                return binding
+        return None
+
     def _rewrite_import(self, stmt: cst.Import, seen: Set):
         kept: List[cst.ImportAlias] = []
         out: List[cst.BaseSmallStatement] = []
@@ -876,8 +889,8 @@ class _Rewrite(TodoTransformer):
         for alias in stmt.names:
             module = dotted(alias.name)
             local = _alias_local(alias)
-            binding = self.modules.get(local)
-            if binding is None or binding.stmt_module != module or local in self.ambiguous:
+            binding = self._module_binding_for(local, stmt, module)
+            if binding is None or local in self.ambiguous:
                 if local in self.ambiguous and table.resolve_module(module) is not None:
                     todos.append(f"{local} is bound by several imports here: migrate it by hand")
                     touched = True
@@ -980,7 +993,7 @@ class ImportsRule(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        collector = _Collector(_fork_module(ctx.path))
+        collector = _Collector(_fork_package(ctx.path))
         collector.walk(module.body)
         if not collector.names and not collector.stars:
             return module

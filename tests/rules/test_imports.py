@@ -399,9 +399,10 @@ def test_module_alias_chains():
         RULE,
         "from mmcls.models import builder\nimport mmcls.datasets.pipelines as P\n\n"
         "@builder.HEADS.register_module()\nclass H:\n    t = P.Resize(224)\n    a = P.Albu([])\n",
-        "from mmpretrain.registry import MODELS\nimport mmpretrain.datasets.transforms as P\n"
-        "from mmcv.transforms import Resize\n\n"
-        "@MODELS.register_module()\nclass H:\n    t = Resize(224)\n    a = P.Albumentations([])\n",
+        # names with a row of their own are imported by name; the unused module alias goes
+        "from mmpretrain.registry import MODELS\nfrom mmcv.transforms import Resize\n"
+        "from mmpretrain.datasets.transforms import Albumentations\n\n"
+        "@MODELS.register_module()\nclass H:\n    t = Resize(224)\n    a = Albumentations([])\n",
     )
 
 
@@ -446,4 +447,13 @@ def test_name_also_bound_by_a_fallback_import_keeps_its_usages():
         class H:
             pass
         """,
+    )
+
+
+def test_two_plain_imports_of_one_package():
+    check_transformed(
+        RULE,
+        "import mmcls.apis\nimport mmcls.datasets\nmmcls.apis.init_model(c)\nmmcls.datasets.build_dataset(c)\n",
+        "import mmpretrain.apis\nfrom mmpretrain.registry import DATASETS\nimport mmpretrain.datasets\n"
+        "mmpretrain.apis.init_model(c)\nDATASETS.build(c)\n",
     )
