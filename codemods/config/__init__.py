@@ -30,7 +30,13 @@ How a config rule uses it::
 - `replace_keys(module, old_keys, [(new_key, value), ...])` removes `old_keys`, puts the new
   assignments where the first of them was (comments kept) or rewrites a new key in place;
   `to_code(value)` / `to_expr(value)` print values as MMPretrain's configs do.
-- `codemods.config.keys` is the one 0.x -> 1.x key-path mapping shared with script rules.
+- `codemods.config.keys` is the one 0.x -> 1.x key-path mapping shared with script rules
+  (tests/config/test_keys.py checks that the MMC4 rules put every mapped value where it says).
+
+For a new key fed by old keys, `codemods.config.derive` does all of the above for you: subclass
+`Derived` (key, sources, reads, `convert(old, notes)`, optionally `reverse(new)`) and call
+`derive.apply(module, ctx.path, rule_id, [spec...], ctx)`. Every file of a `_base_` tree then
+writes exactly what its migrated bases do not already give (see MMC401-MMC415).
 """
 from codemods.config.build import to_code, to_expr
 from codemods.config.edit import assignment, insert_after, remove_keys, replace_keys, statement_of
