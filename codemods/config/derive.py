@@ -118,6 +118,12 @@ def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
         return MISSING
     keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))
     old = {key: old_merged(cfg, spec, key) for key in keys}
+    unreadable = [k for k in spec.sources if isinstance(old[k], Unknown)]
+    if unreadable:
+        # Its content would be lost if the key were replaced: leave it to a person.
+        notes.append(f"{', '.join(unreadable)} cannot be read without running code; "
+                     f"write `{spec.key}` by hand")
+        return MISSING
     value = spec.convert(old, notes)
     local_new = cfg.local(spec.key)
     if value is MISSING or local_new is MISSING or isinstance(local_new, Unknown) or spec.key in keys:

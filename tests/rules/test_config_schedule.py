@@ -587,3 +587,14 @@ def test_unreadable_base_is_named_in_a_todo(tmp_path):
         # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `test_cfg` against it
         test_cfg = dict()
     """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_unreadable_optimizer_config_is_kept_with_a_todo():
+    check_transformed(OPTIM, """\
+        optimizer = dict(type='SGD', lr=0.1)
+        optimizer_config = make_hook_config()
+    """, """\
+        # TODO(mmcodemod): MMC401 optimizer_config cannot be read without running code; write `optim_wrapper` by hand
+        optimizer = dict(type='SGD', lr=0.1)
+        optimizer_config = make_hook_config()
+    """, kind="config")
