@@ -85,3 +85,11 @@ def test_files_git_is_told_not_to_look_at_are_refused(tmp_path):
     result = invoke(["run", "."], repo)
     assert result.exit_code == 2 and result.stderr.count("assume-unchanged or skip-worktree") == 2
     assert (repo / "assumed.py").read_text() == EDITED and (repo / "skipped.py").read_text() == OLD
+
+
+def test_without_git_the_guard_refuses(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path / "repo", {"train.py": OLD})
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    result = invoke(["run", "."], repo)
+    assert result.exit_code == 2 and "cannot tell whether it has uncommitted changes" in result.stderr
+    assert (repo / "train.py").read_text() == OLD

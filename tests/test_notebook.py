@@ -212,3 +212,16 @@ def test_an_import_repeated_in_a_later_cell_is_kept(tmp_path):
     sources = ["".join(c["source"]) for c in json.loads((root / "demo.ipynb").read_text())["cells"]]
     assert sources[1] == "import os\nfrom mmpretrain.models import ResNet\nnet = ResNet(depth=18)\n"
     assert sources[2] == "%%time\nfrom mmpretrain.models import ResNet\nresult = inferencer('a.jpg')[0]"
+
+
+def test_a_notebook_with_a_byte_order_mark_keeps_it(tmp_path):
+    root = repo(tmp_path)
+    (root / "demo.ipynb").write_bytes(b"\xef\xbb\xbf" + dump(NB).encode())
+    git(root, "commit", "-qam", "bom")
+    assert invoke(["run", ".", "--select", "MMC101", "--patch", "../p.diff"], root).exit_code == 1
+    assert invoke(["run", ".", "--select", "MMC101"], root).exit_code == 0
+    written = (root / "demo.ipynb").read_bytes()
+    assert written == b"\xef\xbb\xbf" + expected().encode()
+    git(root, "checkout", "demo.ipynb")
+    git(root, "apply", "../p.diff")
+    assert (root / "demo.ipynb").read_bytes() == written
