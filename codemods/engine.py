@@ -21,7 +21,7 @@ from codemods.classify import classify, might_be_config
 from codemods.files import BadInput, Source, TooLarge, read_source
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules import select_rules
-from codemods.todo import find_todos
+from codemods.todo import find_todos, without_header_duplicates
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -110,6 +110,7 @@ def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: O
         except Exception as exc:  # a bug in a rule must not take the other files down
             raise RuleError(rule.id, f"internal error: {type(exc).__name__}: {exc}") from exc
         if updated is not module:
+            updated = without_header_duplicates(updated)
             new_text = updated.code
             if new_text != current:
                 steps.append((rule.id, new_text))

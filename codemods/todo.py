@@ -38,6 +38,25 @@ def add_todo(stmt: Statement, rule_id: str, message: str) -> Statement:
     return stmt.with_changes(leading_lines=[*stmt.leading_lines, line])
 
 
+def without_header_duplicates(module: cst.Module) -> cst.Module:
+    """Drop a TODO from the first statement when the module header already has it.
+
+    LibCST parses comments above the first statement into `Module.header`, where `has_todo` does
+    not look: without this a second run would add a TODO at the top of a file again.
+    """
+    header = {line.comment.value for line in module.header if line.comment is not None}
+    if not header or not module.body:
+        return module
+    first = module.body[0]
+    leading = [
+        line for line in first.leading_lines
+        if line.comment is None or line.comment.value not in header or not line.comment.value.startswith(PREFIX)
+    ]
+    if len(leading) == len(first.leading_lines):
+        return module
+    return module.with_changes(body=[first.with_changes(leading_lines=leading), *module.body[1:]])
+
+
 def find_todos(text: str) -> List[Tuple[int, str, str]]:
     """(line, rule id, message) of every mmcodemod TODO comment in `text`."""
     found = []

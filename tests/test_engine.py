@@ -202,3 +202,14 @@ def test_config_triggers_only_count_in_config_like_files(tmp_path, monkeypatch):
     assert not engine.Prefilter([ConfigOnly("C1", "data", "x")]).search(script.read_text())
     assert engine.process_file(script, engine.Options()).status == "unchanged"
     assert engine.process_file(config, engine.Options()).status == "changed"
+
+
+def test_todo_on_the_first_statement_is_not_repeated():
+    class TopTodo(Rename):
+        def transform(self, module, ctx):
+            return module.visit(Marker())
+
+    rules = [TopTodo("T1", "g", "g")]
+    once = engine.migrate_text("y = g(1)\n", None, rules, kind="code").new
+    assert once == "# TODO(mmcodemod): T1 check this call\ny = g(1)\n"
+    assert engine.migrate_text(once, None, rules, kind="code").new == once

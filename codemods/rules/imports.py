@@ -26,7 +26,7 @@ from codemods.data import modules as table
 from codemods.data.modules import Move, Removed
 from codemods.importmap import dotted
 from codemods.rule import CODE, Context, Rule
-from codemods.todo import TodoTransformer, add_todo
+from codemods.todo import TodoTransformer, add_todo, without_header_duplicates  # noqa: F401
 
 RULE_ID = "MMC101"
 MAX_LINE = 99
@@ -43,19 +43,6 @@ def _fork_triggers() -> Tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- small CST helpers
-
-
-def without_header_duplicates(module: cst.Module) -> cst.Module:
-    """A TODO above the file's first statement is parsed into Module.header on the next run, where
-    `add_todo` does not see it: drop the copy that a second run put on the first statement."""
-    header = {line.comment.value for line in module.header if line.comment is not None}
-    if not header or not module.body:
-        return module
-    first = module.body[0]
-    leading = [line for line in first.leading_lines if line.comment is None or line.comment.value not in header]
-    if len(leading) == len(first.leading_lines):
-        return module
-    return module.with_changes(body=[first.with_changes(leading_lines=leading), *module.body[1:]])
 
 
 def _name_node(text: str) -> cst.BaseExpression:
