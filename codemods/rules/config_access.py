@@ -23,9 +23,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
+from codemods.config.values import MISSING, Evaluator, has_unknown
 from codemods.importmap import ImportMap, dotted
 from codemods.rule import CODE, Context, Rule
+from codemods.rules.config_schedule import ParamSchedulerKey
 from codemods.todo import TodoTransformer
 
 RULE_ID = "MMC701"
@@ -529,7 +532,7 @@ cfg.resume = True
         if not any(v.split(".")[0] in OPENMMLAB for v in imap.names.values()):
             return module  # configs come from mmcv / mmengine; without them nothing is one
         names = ConfigNames(module, imap)
-        transformer = _Transformer(names)
+        transformer = _Transformer(names, module.default_indent)
         new = module.visit(transformer)
         if transformer.count:
             ctx.record(RULE_ID, transformer.count)
@@ -542,7 +545,7 @@ SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
 class _Transformer(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self, names: ConfigNames) -> None:
+    def __init__(self, names: ConfigNames, default_indent: str = "    ") -> None:
         super().__init__()
         self.names = names
         self.scopes: List[cst.CSTNode] = []
@@ -550,6 +553,15 @@ class _Transformer(TodoTransformer):
         self.targets = set()  # targets of augmented assignments, left to leave_SimpleStatementLine
         self.stores = set()  # `del x`, `a, x = ...`, `for x in`: a key that became several is no one key
         self.count = 0
+        self.indents: List[str] = []  # indentation of the enclosing blocks
+        self.default_indent = default_indent
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock):
+        self.indents.append(node.indent if node.indent is not None else self.default_indent)
+
+    def leave_IndentedBlock(self, original, updated):
+        self.indents.pop()
+        return updated
 
     # scopes
     def on_visit(self, node) -> bool:
@@ -796,10 +808,33 @@ class _Transformer(TodoTransformer):
         if split is not None:
             return split
         keys = [s.key for s in segments]
+        if keys == ["lr_config"]:
+            schedule = self._param_scheduler(updated, small, root, segments[0])
+            if schedule is not None:
+                return schedule
         if keys[0] == "lr_config" and len(keys) == 2 and keys[1] in LR_FIELDS:
             message = _lr_hint(keys, _code(root), small.value)
         self.todo(message)
         return updated
+
+    def _param_scheduler(self, updated, small, root, like: Segment):
+        """`cfg.lr_config = dict(policy=...)` -> `cfg.param_scheduler = [...]`, converted by the
+        config rule's own lr_config conversion (mmcv's defaults: by_epoch=True)."""
+        old = Evaluator(lambda name: MISSING, lambda path: MISSING)(small.value)
+        if not isinstance(old, dict) or has_unknown(old):
+            return None
+        notes: List[str] = []
+        new = ParamSchedulerKey().convert({"lr_config": old, "momentum_config": MISSING, "runner": MISSING}, notes)
+        if new is MISSING:
+            return None
+        target = _path(root, like, ["param_scheduler"])
+        # LibCST indents continuation lines with the enclosing blocks itself
+        text = to_code(new, len("".join(self.indents)) + len(_code(target)) + 3, 0)
+        for note in notes:
+            self.todo(note)
+        self.count += 1
+        assign = small.with_changes(targets=[cst.AssignTarget(target)], value=cst.parse_expression(text))
+        return updated.with_changes(body=[assign])
 
     def _data_prefix(self, updated, small, root, segments, plan):
         """0.x data_prefix was the data folder; 1.2 joins data_prefix to data_root."""

@@ -378,7 +378,7 @@ print(cfg.val_dataloader.dataset.data_root)
      "there too (its `begin`)"),
     ("print(cfg.lr_config.warmup_iters)",
      "lr_config.warmup_iters is `end` of the LinearLR entry of the list param_scheduler now"),
-    ("cfg.lr_config = dict(policy='step', step=[8])",
+    ("cfg.lr_config = dict(policy='step', step=args.steps)",
      "the LR schedule is now a list `param_scheduler = [...]` of schedulers "
      "(e.g. dict(type='MultiStepLR', milestones=[...])); set its fields there"),
     ("evaluation = cfg.get('evaluation', {})",
@@ -453,3 +453,36 @@ def test_auto_resume():
     check_transformed(RULE, HEAD + "cfg.auto_resume = args.auto_resume\n", HEAD + TODO + (
         "`auto_resume` was removed: resume=True with load_from=None resumes from the latest "
         "checkpoint in work_dir") + "\ncfg.auto_resume = args.auto_resume\n")
+
+
+def test_a_whole_lr_config_becomes_param_scheduler():
+    """As the guide's lr_config example: warmup -> LinearLR, then the main scheduler."""
+    check_transformed(RULE, HEAD + """\
+def schedule(cfg, fine_tune):
+    if fine_tune:
+        cfg.lr_config = dict(
+            policy='CosineAnnealing',
+            min_lr=0,
+            warmup='linear',
+            warmup_iters=5,
+            warmup_ratio=0.01,
+            warmup_by_epoch=True)
+    else:
+        cfg['lr_config'] = dict(policy='step', step=1, gamma=0.1)
+""", HEAD + """\
+def schedule(cfg, fine_tune):
+    if fine_tune:
+        cfg.param_scheduler = [
+            dict(
+                type='LinearLR',
+                start_factor=0.01,
+                by_epoch=True,
+                end=5,
+                convert_to_iter_based=True,
+            ),
+            dict(type='CosineAnnealingLR', by_epoch=True, begin=5),
+        ]
+    else:
+        cfg['param_scheduler'] = dict(
+            type='StepLR', step_size=1, gamma=0.1, by_epoch=True)
+""")
