@@ -94,10 +94,7 @@ data = dict(
 """
     after = """\
 data_preprocessor = dict(
-    type='SelfSupDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    to_rgb=True)
+    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
 train_pipeline = [
     dict(type='RandomResizedCrop', scale=224, interpolation='bicubic', backend='pillow'),
     dict(type='RandomFlip', prob=0.5)
@@ -163,6 +160,9 @@ def _view_names(module: cst.Module) -> Set[str]:
 
 
 class _Pipelines(TodoTransformer):
+    """Converts every 0.x pipeline list; views (in `pipelines=[...]`, or top-level lists used
+    there) are not loaded and packed on their own."""
+
     rule_id = RULE_ID
 
     def __init__(self, views: Set[str]) -> None:
@@ -171,10 +171,11 @@ class _Pipelines(TodoTransformer):
         self.normalize: List[cst.Call] = []
         self.to_tensor = False
         self.in_views = 0
-        self.target: Optional[str] = None
+        self.view_value: Optional[cst.BaseExpression] = None  # `x = [...]` with x a view
 
-    def visit_Assign(self, node):
-        self.target = node.targets[0].target.value if isinstance(node.targets[0].target, cst.Name) else None
+    def visit_SimpleStatementLine(self, node):
+        found = dp.top_assign(node)
+        self.view_value = found[1] if found and found[0] in self.views else None
 
     def visit_Arg(self, node):
         self.in_views += node.keyword is not None and node.keyword.value == "pipelines"
@@ -187,18 +188,12 @@ class _Pipelines(TodoTransformer):
         if not is_selfsup_pipeline(updated):
             return updated
         self.to_tensor |= any(dp.type_name_of(e) == "ToTensor" for e in updated.elements)
-        view = self.in_views > 0 or (self.target in self.views and original is self._value)
+        view = self.in_views > 0 or original is self.view_value
         result = convert_selfsup_pipeline(updated, full=not view)
         for message in result.todos:
             self.todo(message)
         self.normalize += result.normalize
         return result.node
-
-    _value = None
-
-    def visit_SimpleStatementLine(self, node):
-        found = dp.top_assign(node)
-        self._value = found[1] if found else None
 
 
 def _convert_pipelines(module: cst.Module):

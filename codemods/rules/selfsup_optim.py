@@ -160,11 +160,13 @@ class DistOptimizerHookOptions(Rule):
     kind = CONFIG
     guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
     triggers = ("update_interval", "frozen_layers_cfg", "optimizer_config")
+    # (with MMC401, which writes optim_wrapper first)
     before = """\
+optimizer = dict(type='SGD', lr=0.1)
 optimizer_config = dict(update_interval=4)
 """
     after = """\
-optim_wrapper = dict(accumulative_counts=4)
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1), accumulative_counts=4)
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:

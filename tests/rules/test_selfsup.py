@@ -721,3 +721,18 @@ def test_preprocessor_type_from_the_model(tmp_path):
     assert ast.unparse(tree.body[1]) == ("data_preprocessor = dict(type='SelfSupDataPreprocessor', "
                                          "mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], "
                                          "to_rgb=True)")
+
+
+@pytest.mark.parametrize("rule_id", ["MMC601", "MMC602", "MMC603", "MMC604", "MMC605", "MMC606",
+                                     "MMC607"])
+def test_explain_examples_hold(rule_id, tmp_path):
+    # `mmcodemod explain` shows these: they must be what the rule does (MMC607 works on what the
+    # schedule rule MMC401 wrote, with the 0.x file on disk)
+    from codemods.config import load
+    from codemods.rules import get_rule
+    rule = get_rule(rule_id)
+    path = _write(tmp_path, "example.py", rule.before)
+    load(path)
+    rules = ["MMC401", rule_id] if rule_id == "MMC607" else rule_id
+    result = migrate(rule.before, rules, "config", path=path)
+    assert ast.dump(ast.parse(result)) == ast.dump(ast.parse(rule.after)), result
