@@ -25,10 +25,10 @@ import libcst as cst
 
 from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
-from codemods.config.values import MISSING, Evaluator, has_unknown
+from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
 from codemods.importmap import ImportMap, dotted
 from codemods.rule import CODE, Context, Rule
-from codemods.rules.config_schedule import ParamSchedulerKey
+from codemods.rules.config_schedule import ParamSchedulerKey, TrainCfgKey
 from codemods.todo import TodoTransformer
 
 RULE_ID = "MMC701"
@@ -808,26 +808,32 @@ class _Transformer(TodoTransformer):
         if split is not None:
             return split
         keys = [s.key for s in segments]
-        if keys == ["lr_config"]:
-            schedule = self._param_scheduler(updated, small, root, segments[0])
-            if schedule is not None:
-                return schedule
+        if keys in (["lr_config"], ["runner"]):
+            derived = self._derived(updated, small, root, segments[0])
+            if derived is not None:
+                return derived
         if keys[0] == "lr_config" and len(keys) == 2 and keys[1] in LR_FIELDS:
             message = _lr_hint(keys, _code(root), small.value)
         self.todo(message)
         return updated
 
-    def _param_scheduler(self, updated, small, root, like: Segment):
-        """`cfg.lr_config = dict(policy=...)` -> `cfg.param_scheduler = [...]`, converted by the
-        config rule's own lr_config conversion (mmcv's defaults: by_epoch=True)."""
+    def _derived(self, updated, small, root, like: Segment):
+        """A whole `cfg.lr_config = dict(...)` / `cfg.runner = dict(...)` -> `cfg.param_scheduler`
+        / `cfg.train_cfg`, converted by the config rules' own conversions. mmcv's defaults apply
+        (by_epoch=True); the validation interval the config had is kept."""
         old = Evaluator(lambda name: MISSING, lambda path: MISSING)(small.value)
         if not isinstance(old, dict) or has_unknown(old):
             return None
+        derived = ParamSchedulerKey() if like.key == "lr_config" else TrainCfgKey()
         notes: List[str] = []
-        new = ParamSchedulerKey().convert({"lr_config": old, "momentum_config": MISSING, "runner": MISSING}, notes)
+        sources = {"lr_config": MISSING, "momentum_config": MISSING, "runner": MISSING,
+                   "evaluation": MISSING, "total_epochs": MISSING, like.key: old}
+        new = derived.convert(sources, notes)
         if new is MISSING:
             return None
-        target = _path(root, like, ["param_scheduler"])
+        target = _path(root, like, [derived.key])
+        if derived.key == "train_cfg":
+            new["val_interval"] = Unknown(cst.parse_expression(f"{_code(target)}.get('val_interval', 1)"))
         # LibCST indents continuation lines with the enclosing blocks itself
         text = to_code(new, len("".join(self.indents)) + len(_code(target)) + 3, 0)
         for note in notes:

@@ -486,3 +486,23 @@ def schedule(cfg, fine_tune):
         cfg['param_scheduler'] = dict(
             type='StepLR', step_size=1, gamma=0.1, by_epoch=True)
 """)
+
+
+def test_a_whole_runner_becomes_train_cfg():
+    check_transformed(RULE, HEAD + """\
+cfg.runner = dict(type='EpochBasedRunner', max_epochs=2)
+cfg['runner'] = dict(type='IterBasedRunner', max_iters=1000)
+cfg.runner = dict(max_epochs=3)
+""", HEAD + """\
+cfg.train_cfg = dict(
+    by_epoch=True,
+    max_epochs=2,
+    val_interval=cfg.train_cfg.get('val_interval', 1),
+)
+cfg['train_cfg'] = dict(
+    by_epoch=False,
+    max_iters=1000,
+    val_interval=cfg['train_cfg'].get('val_interval', 1),
+)
+cfg.train_cfg.max_epochs = 3
+""")
