@@ -15,8 +15,10 @@ cell magic whose body is not Python (`%%bash`, `%%writefile`, ...) are passed ov
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -248,6 +250,16 @@ def splice(nb_text: str, sources: Dict[int, str]) -> str:
             out += [nb_text[at:cell.start], render_source(sources[cell.index], cell, nb_text)]
             at = cell.end
     return "".join(out) + nb_text[at:]
+
+
+def run(paths: Sequence[Path], options: engine.Options, jobs: int) -> Iterator[engine.FileResult]:
+    """One result per notebook, in input order; in worker processes when there are several."""
+    if jobs <= 1 or len(paths) < 4:
+        for path in paths:
+            yield process_notebook(path, options)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        yield from pool.map(process_notebook, paths, itertools.repeat(options))
 
 
 def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:

@@ -16,7 +16,8 @@ from codemods.diffing import unified_diff
 from codemods.discover import discover
 from codemods.files import encode, write_atomic
 from codemods.gitguard import DirtyGuard
-from codemods.notebook import NotebookResult, is_notebook, process_notebook, review_notebook
+from codemods.notebook import NotebookResult, is_notebook, review_notebook
+from codemods.notebook import run as run_notebooks
 from codemods.patch import PatchError, PatchOutput
 from codemods.rules import select_rules
 
@@ -143,10 +144,12 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
 
 
 def _results(files: Sequence[Path], options: engine.Options, jobs: int):
-    """Results in discovery order: notebooks here, Python files through the engine's workers."""
+    """Results in discovery order: Python files from the engine's workers, notebooks from
+    `codemods.notebook`'s."""
     scripts = engine.run([f for f in files if not is_notebook(f)], options, jobs)
+    notebooks = run_notebooks([f for f in files if is_notebook(f)], options, jobs)
     for path in files:
-        yield process_notebook(path, options) if is_notebook(path) else next(scripts)
+        yield next(notebooks) if is_notebook(path) else next(scripts)
 
 
 def _outputs(settings: Settings) -> list:

@@ -225,3 +225,13 @@ def test_a_notebook_with_a_byte_order_mark_keeps_it(tmp_path):
     git(root, "checkout", "demo.ipynb")
     git(root, "apply", "../p.diff")
     assert (root / "demo.ipynb").read_bytes() == written
+
+
+def test_several_notebooks_in_worker_processes_keep_discovery_order(tmp_path):
+    files = {f"nb{i}.ipynb": dump(NB) for i in range(5)}
+    files.update({"a.py": "from mmcls.models import ResNet\n", "z.py": "import os\n"})
+    root = make_repo(tmp_path / "repo", files)
+    result = invoke(["run", ".", "--select", "MMC101", "--check", "-j", "2"], root)
+    assert result.stdout.split() == ["a.py", "nb0.ipynb", "nb1.ipynb", "nb2.ipynb", "nb3.ipynb", "nb4.ipynb"]
+    assert invoke(["run", ".", "--select", "MMC101", "-j", "2"], root).exit_code == 0
+    assert all((root / name).read_text() == expected() for name in files if name.endswith(".ipynb"))
