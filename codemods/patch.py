@@ -29,10 +29,15 @@ def patch_base(cwd: Optional[Path] = None) -> Path:
 
 def relative(path: str, base: Path) -> str:
     """`path` relative to `base`, posix style; PatchError when it lies outside."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(base).as_posix()
-    except ValueError:
-        raise PatchError(f"{path} is outside {base}; run mmcodemod from a folder that contains it") from None
+    # As given first (a symlinked file keeps its own name), then with symlinks resolved (a path
+    # through a symlinked folder).
+    resolved = (os.path.realpath(path), os.path.realpath(base))
+    for candidate, root in ((os.path.abspath(path), base), resolved):
+        try:
+            return Path(candidate).relative_to(root).as_posix()
+        except ValueError:
+            continue
+    raise PatchError(f"{path} is outside {base}; run mmcodemod from a folder that contains it")
 
 
 def file_patch(old: str, new: str, name: str, encoding: str = "utf-8", bom: bool = False) -> bytes:

@@ -91,3 +91,11 @@ def test_patch_and_interactive_do_not_combine(tmp_path):
     repo = make_repo(tmp_path / "repo", {"train.py": RESNET})
     result = invoke(["run", ".", "-i", "--patch", "p.diff"], repo)
     assert result.exit_code == 2 and "do not combine" in result.stderr
+
+
+def test_a_path_through_a_symlinked_folder(tmp_path):
+    repo = make_repo(tmp_path / "repo", {"train.py": RESNET})
+    (tmp_path / "link").symlink_to(repo)
+    result = invoke(["run", str(tmp_path / "link" / "train.py"), "--patch", "p.diff"], repo)
+    assert result.exit_code == 1, result.stderr
+    assert (repo / "p.diff").read_text().startswith("--- a/train.py\n")
