@@ -28,6 +28,7 @@ from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
 from codemods.importmap import ImportMap, dotted
 from codemods.rule import CODE, Context, Rule
+from codemods.rules.config_eval import convert_metrics
 from codemods.rules.config_schedule import ParamSchedulerKey, TrainCfgKey
 from codemods.todo import TodoTransformer
 
@@ -792,15 +793,8 @@ class _Transformer(TodoTransformer):
 
     def _split(self, updated, small, root, segments, items):
         """`cfg.evaluation.metric_options = {'topk': k}` -> one assignment per mapped key."""
-        keys = [s.key for s in segments]
-        assignments = []
-        for key, value in items:
-            plan = plan_for([*keys, key])
-            if plan is None or plan.todo is not None or key == "data_prefix":
-                return None
-            extended = [*segments, Segment(key, segments[-1].kind, _key_node(segments[-1], key))]
-            assignments += _lines(root, extended, plan, value)
-        return self._statements(updated, assignments) if assignments else None
+        lines = _split_lines(root, segments, items)
+        return self._statements(updated, lines) if lines else None
 
     def _split_or_todo(self, updated, small, root, segments, message):
         items = _dict_items(small.value)
@@ -812,6 +806,10 @@ class _Transformer(TodoTransformer):
             derived = self._derived(updated, small, root, segments[0])
             if derived is not None:
                 return derived
+        if keys == ["evaluation"] and items:
+            evaluation = self._evaluation(updated, root, segments, items)
+            if evaluation is not None:
+                return evaluation
         if keys[0] == "lr_config" and len(keys) == 2 and keys[1] in LR_FIELDS:
             message = _lr_hint(keys, _code(root), small.value)
         self.todo(message)
@@ -841,6 +839,26 @@ class _Transformer(TodoTransformer):
         self.count += 1
         assign = small.with_changes(targets=[cst.AssignTarget(target)], value=cst.parse_expression(text))
         return updated.with_changes(body=[assign])
+
+    def _evaluation(self, updated, root, segments, items):
+        """A whole `cfg.evaluation = dict(interval=.., metric=.., ...)`: the mapped keys one by
+        one, the metrics -> val_evaluator by the evaluation rule's own conversion."""
+        read = Evaluator(lambda name: MISSING, lambda path: MISSING)
+        values = dict(items)
+        metric = read(values["metric"]) if "metric" in values else MISSING
+        options = read(values["metric_options"]) if "metric_options" in values else {}
+        if metric is MISSING or has_unknown(metric) or has_unknown(options):
+            return None
+        evaluator, notes = convert_metrics(metric, options)
+        rest = [(k, v) for k, v in items if k not in ("metric", "metric_options")]
+        lines = _split_lines(root, segments, rest) if rest else []
+        if evaluator is None or lines is None:
+            return None
+        target = _path(root, segments[0], ["val_evaluator"])
+        value = to_code(evaluator, len("".join(self.indents)) + len(_code(target)) + 3, 0)
+        for note in notes:
+            self.todo(note)
+        return self._statements(updated, [*lines, ([target], cst.parse_expression(value))])
 
     def _data_prefix(self, updated, small, root, segments, plan):
         """0.x data_prefix was the data folder; 1.2 joins data_prefix to data_root."""
@@ -872,6 +890,20 @@ def _lines(root, segments: List[Segment], plan: Plan, value) -> list:
     lines = [([t], value) for t in targets] if len(targets) > 1 and _simple(value) else [(targets, value)]
     for path, extra in EXTRA_SETS.get(".".join(s.key for s in segments), ()):
         lines.append(([_path(root, segments[0], path.split("."))], cst.parse_expression(repr(extra))))
+    return lines
+
+
+def _split_lines(root, segments: List[Segment], items) -> Optional[list]:
+    """Statements setting each key of a dict literal under `segments`; None if one has no
+    1.x key (or needs more than a rename)."""
+    keys = [s.key for s in segments]
+    lines = []
+    for key, value in items:
+        plan = plan_for([*keys, key])
+        if plan is None or plan.todo is not None or key == "data_prefix":
+            return None
+        extended = [*segments, Segment(key, segments[-1].kind, _key_node(segments[-1], key))]
+        lines += _lines(root, extended, plan, value)
     return lines
 
 

@@ -506,3 +506,19 @@ cfg['train_cfg'] = dict(
 )
 cfg.train_cfg.max_epochs = 3
 """)
+
+
+def test_a_whole_evaluation_dict():
+    """interval -> train_cfg.val_interval, save_best -> the checkpoint hook, metrics -> Accuracy."""
+    check_transformed(RULE, HEAD + """\
+cfg.evaluation = dict(interval=args.interval, metric='accuracy', metric_options={'topk': (1,)})
+cfg.evaluation = dict(metric=['accuracy', 'precision'], save_best='auto')
+""", HEAD + """\
+cfg.train_cfg.val_interval = args.interval
+cfg.val_evaluator = dict(type='Accuracy', topk=(1,))
+cfg.default_hooks.checkpoint.save_best = 'auto'
+cfg.val_evaluator = [
+    dict(type='Accuracy', topk=(1, 5)),
+    dict(type='SingleLabelMetric', items=['precision']),
+]
+""")
