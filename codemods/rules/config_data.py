@@ -70,19 +70,23 @@ test_dataloader = val_dataloader
         at = dp.find_assign(module, "data")
         if at is None or not dp.is_dict_call(dp.top_assign(module.body[at])[1]):
             return _global_sampler(module, ctx)
-        types = _type_lookup(module)
         stmt = module.body[at]
         cfg = for_rule(module, ctx.path)
-        if "data" in cfg.dynamic:
+        types = _type_lookup(cfg)
+        if "data" in cfg.dynamic or dp.has_spread(dp.top_assign(stmt)[1]):
             # `data['train'] = ...` or `data.update(...)` below would fail once `data` is gone
-            message = ("data is changed by code below its assignment: move those changes into "
-                       "train/val/test_dataloader (1.x has no `data`), then rerun")
+            message = ("data is changed by code below its assignment or spreads a dict: make it "
+                       "one literal dict (1.x has no `data`, it becomes train/val/test_dataloader), "
+                       "then rerun")
             return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, message),
                                              *module.body[at + 1:]])
         bases = _inherited_datasets(cfg)
         if cfg.local("_base_") is not MISSING and not cfg.bases_known():
             bases = None  # unknown bases: loader options go to every split, as 0.x applied them
-        new, todos = convert_data(dp.top_assign(stmt)[1], types, _sampler_value(module), bases)
+        data = dp.top_assign(stmt)[1]
+        # 0.x took the training sampler from top-level `sampler` or from `data.sampler_cfg`
+        sampler = dp.kwarg_value(data, "sampler_cfg") or _sampler_value(module)
+        new, todos = convert_data(data, types, sampler, bases)
         loose = [cst.EmptyLine(comment=c) for c in _loose_comments(dp.top_assign(stmt)[1])]
         new[0] = new[0].with_changes(leading_lines=[*stmt.leading_lines, *loose])
         for message in todos:
@@ -107,14 +111,11 @@ def _inherited_datasets(cfg) -> dict:
     return out
 
 
-def _type_lookup(module):
-    """Resolve `type=dataset_type` (and other top-level string variables) to the literal name."""
+def _type_lookup(cfg):
+    """Read `type=dataset_type` (or any static expression) as the type name, scope dropped."""
     def lookup(node) -> Optional[str]:
-        if isinstance(node, cst.Name):
-            at = dp.find_assign(module, node.value)
-            return dp.string_value(dp.top_assign(module.body[at])[1]) if at is not None else None
-        value = dp.string_value(node)
-        return value.split(".", 1)[1] if value and value.startswith("mmcls.") else value
+        value = cfg.evaluate(node)
+        return value.split(".")[-1] if isinstance(value, str) else None
     return lookup
 
 
@@ -126,45 +127,49 @@ def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
     `bases`: split -> dataset the `_base_` files define ({} without bases, None if unknown)."""
     todos: List[str] = []
     common = _loader_args(data, todos)
-    delete = dp.kwarg(data, "_delete_")
     loaders = {}
     for split in SPLITS:
-        override = dp.kwarg_value(data, f"{split}_dataloader")
-        args = dict(common)
-        if dp.is_dict_call(override):
-            args.update(_loader_args(override, todos))
-        dataset = dp.kwarg_value(data, split)
-        if dp.is_dict_call(dataset):
-            # older configs set a split's batch size inside its dataset dict
-            args.update(_loader_args(dataset, todos, only_loader=True))
-            dataset = dp.drop_kwargs(dataset, *BATCH, "workers_per_gpu")
-        if dataset is not None:
-            converted, notes = convert_dataset(dataset, type_of, split, (bases or {}).get(split))
-            todos += notes
-            args["dataset"] = converted
-            full = dp.is_dict_call(dataset) and dp.kwarg(dataset, "type") is not None
-            if (full or delete is not None) and "sampler" not in args:
-                shuffle = args.pop("shuffle", None) or dp.expr("True" if split == "train" else "False")
-                args["sampler"] = _sampler(split, shuffle, sampler)
-        if split == "train" and sampler is not None and "sampler" not in args:
-            args["sampler"] = _sampler(split, args.pop("shuffle", dp.expr("True")), sampler)
-        if "shuffle" in args:
-            args["sampler"] = dp.dict_call([("shuffle", args.pop("shuffle"))])
-        defined = dataset is not None or bases is None or split in bases
-        if args and defined:
-            if delete is not None:
-                args = {"_delete_": delete.value, **args}
+        args = _split_loader(data, split, dict(common), type_of, sampler, bases, todos)
+        if args:
             loaders[split] = _loader_call(args, len(f"{split}_dataloader = "))
     statements = []
     for split, call in loaders.items():
-        value = call
-        stmt = _assign(f"{split}_dataloader", value)
+        stmt = _assign(f"{split}_dataloader", call)
         if split == "test" and "val" in loaders and _same_code(call, loaders["val"]):
             # keep the user's comments about the test set above the shortcut
             stmt = _assign("test_dataloader", cst.Name("val_dataloader")).with_changes(
                 leading_lines=[cst.EmptyLine(comment=c) for c in _comments(call)])
         statements.append(stmt)
     return statements or [_assign("train_dataloader", dp.dict_call([]))], todos
+
+
+def _split_loader(data, split, args, type_of, sampler, bases, todos) -> dict:
+    """Arguments of one split's dataloader ({} when the split needs none)."""
+    override = dp.kwarg_value(data, f"{split}_dataloader")
+    if dp.is_dict_call(override):
+        args.update(_loader_args(override, todos))
+    delete = dp.kwarg(data, "_delete_")
+    dataset = dp.kwarg_value(data, split)
+    if dp.is_dict_call(dataset):
+        # older configs set a split's batch size inside its dataset dict
+        args.update(_loader_args(dataset, todos, only_loader=True))
+        dataset = dp.drop_kwargs(dataset, *BATCH, "workers_per_gpu")
+    if dataset is not None:
+        args["dataset"], notes = convert_dataset(dataset, type_of, split, (bases or {}).get(split))
+        todos += notes
+        full = dp.is_dict_call(dataset) and dp.kwarg(dataset, "type") is not None
+        if full or delete is not None:
+            shuffle = args.pop("shuffle", None) or dp.expr("True" if split == "train" else "False")
+            args["sampler"] = _sampler(split, shuffle, sampler)
+    if split == "train" and sampler is not None and "sampler" not in args:
+        args["sampler"] = _sampler(split, args.pop("shuffle", dp.expr("True")), sampler)
+    if "shuffle" in args:
+        args["sampler"] = dp.dict_call([("shuffle", args.pop("shuffle"))])
+    if not (dataset is not None or bases is None or split in bases):
+        return {}  # nobody defines this split: no loader options for it
+    if args and delete is not None:
+        args = {"_delete_": delete.value, **args}
+    return args
 
 
 def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False) -> dict:
@@ -179,7 +184,7 @@ def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False) ->
             continue
         elif name in LOADER_KEYS or name == "shuffle":
             args[name] = arg.value
-        elif name in (*SPLITS, *(f"{s}_dataloader" for s in SPLITS), "_delete_"):
+        elif name in (*SPLITS, *(f"{s}_dataloader" for s in SPLITS), "_delete_", "sampler_cfg"):
             continue
         elif name is None:
             todos.append("data: a `**` spread cannot be split into dataloaders; move its keys")

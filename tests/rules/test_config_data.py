@@ -226,10 +226,10 @@ def test_unknown_loader_option_and_non_literal_test_mode_get_todos():
     check_transformed(RULE, """\
     data = dict(
         samples_per_gpu=2,
-        sampler_cfg=dict(type='X'),
+        dist=True,
         val=dict(type='CIFAR10', data_prefix='d', test_mode=is_test))
     """, """\
-    # TODO(mmcodemod): MMC501 data.sampler_cfg has no 1.2 dataloader equivalent; set it where it belongs
+    # TODO(mmcodemod): MMC501 data.dist has no 1.2 dataloader equivalent; set it where it belongs
     # TODO(mmcodemod): MMC501 test_mode is not a literal: set split='train' or split='test' (1.2 ignores test_mode when it chooses the data)
     val_dataloader = dict(
         batch_size=2,
@@ -282,7 +282,7 @@ def test_data_changed_in_place_is_left_with_a_todo():
     data = dict(samples_per_gpu=2, train=dict(type='CIFAR10', data_prefix='d'))
     data['train']['pipeline'] = train_pipeline
     """, """\
-    # TODO(mmcodemod): MMC501 data is changed by code below its assignment: move those changes into train/val/test_dataloader (1.x has no `data`), then rerun
+    # TODO(mmcodemod): MMC501 data is changed by code below its assignment or spreads a dict: make it one literal dict (1.x has no `data`, it becomes train/val/test_dataloader), then rerun
     data = dict(samples_per_gpu=2, train=dict(type='CIFAR10', data_prefix='d'))
     data['train']['pipeline'] = train_pipeline
     """, kind="config")
@@ -342,4 +342,16 @@ def test_dataset_file_client_args():
     val_dataloader = dict(
         dataset=dict(type='MyDataset', file_client_args=dict(backend='petrel')),
         sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")
+
+
+def test_sampler_cfg_in_data_is_the_training_sampler():
+    check_transformed(RULE, """\
+    data = dict(
+        sampler_cfg=dict(type='RepeatAugSampler', num_repeats=3),
+        train=dict(type='ImageNet', data_prefix='data/imagenet/train'))
+    """, """\
+    train_dataloader = dict(
+        dataset=dict(type='ImageNet', data_root='data/imagenet', split='train'),
+        sampler=dict(type='RepeatAugSampler', shuffle=True, num_repeats=3))
     """, kind="config")
