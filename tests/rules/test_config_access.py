@@ -522,3 +522,58 @@ cfg.val_evaluator = [
     dict(type='SingleLabelMetric', items=['precision']),
 ]
 """)
+
+
+def test_a_fine_tuning_script():
+    """A whole 0.x fine-tuning notebook cell: every key it sets, as the 1.2 configs name it."""
+    note = ("0.x data_prefix (the data folder) is data_root in 1.2, where data_prefix and ann_file are "
+            "relative to data_root: check ann_file; VOC and CUB keep their default data_prefix")
+    check_transformed(RULE, """\
+import mmcv
+
+cfg = mmcv.Config.fromfile('configs/resnet/resnet18_8xb32_in1k.py')
+cfg.model.head.num_classes = 2
+cfg.data.samples_per_gpu = 32
+cfg.data.workers_per_gpu = 2
+cfg.data.train.data_prefix = 'data/cats_dogs/training_set'
+cfg.data.train.classes = 'data/cats_dogs/classes.txt'
+cfg.evaluation['metric_options'] = {'topk': (1,)}
+cfg.optimizer = dict(type='SGD', lr=0.005, momentum=0.9, weight_decay=0.0001)
+cfg.optimizer_config = dict(grad_clip=None)
+cfg.lr_config = dict(policy='step', step=1, gamma=0.1)
+cfg.runner = dict(type='EpochBasedRunner', max_epochs=2)
+cfg.log_config.interval = 10
+cfg.work_dir = './work_dirs/cats_dogs'
+cfg.gpu_ids = range(1)
+cfg.seed = 0
+""", """\
+import mmcv
+
+cfg = mmcv.Config.fromfile('configs/resnet/resnet18_8xb32_in1k.py')
+cfg.model.head.num_classes = 2
+cfg.train_dataloader.batch_size = 32
+cfg.val_dataloader.batch_size = 32
+cfg.test_dataloader.batch_size = 32
+cfg.train_dataloader.num_workers = 2
+cfg.val_dataloader.num_workers = 2
+cfg.test_dataloader.num_workers = 2
+""" + TODO + note + """
+cfg.train_dataloader.dataset.data_root = 'data/cats_dogs/training_set'
+cfg.train_dataloader.dataset.data_prefix = ''
+cfg.train_dataloader.dataset.classes = 'data/cats_dogs/classes.txt'
+cfg.val_evaluator['topk'] = (1,)
+cfg.optim_wrapper.optimizer = dict(type='SGD', lr=0.005, momentum=0.9, weight_decay=0.0001)
+cfg.optim_wrapper.clip_grad = None
+cfg.param_scheduler = dict(
+    type='StepLR', step_size=1, gamma=0.1, by_epoch=True)
+cfg.train_cfg = dict(
+    by_epoch=True,
+    max_epochs=2,
+    val_interval=cfg.train_cfg.get('val_interval', 1),
+)
+cfg.default_hooks.logger.interval = 10
+cfg.work_dir = './work_dirs/cats_dogs'
+""" + TODO + """`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher
+cfg.gpu_ids = range(1)
+cfg.seed = 0
+""")
