@@ -333,8 +333,24 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     if undefined:
         return _todo_at(module, index, "the new dataloaders would refer to variables of a _base_ "
                         f"config ({', '.join(sorted(undefined))}); write them with {{{{_base_.x}}}}")
+    new += _evaluator(cfg, dict(new), path)
     module = replace_keys(module, ["data"], new)
     return _todos_on(module, [k for k, _ in new], todos)
+
+
+def _evaluator(cfg: ConfigFile, new: dict, path) -> list:
+    """A new validation set gets the accuracy MMSelfSup's datasets computed (top-k from its
+    `evaluation = dict(topk=...)`, which the evaluation rule has removed by now)."""
+    dataset = new.get("val_dataloader", {}).get("dataset", {})
+    if "type" not in dataset or cfg.local("evaluation") is not MISSING:
+        return []
+    if cfg.merged("val_evaluator") is not MISSING or cfg.merged("evaluation") is not MISSING:
+        return []
+    loaded = load(path) if path is not None else None
+    evaluation = loaded.merged("evaluation") if loaded is not None else MISSING
+    topk = evaluation.get("topk", (1, 5)) if isinstance(evaluation, dict) else (1, 5)
+    return [("val_evaluator", {"type": "Accuracy", "topk": topk}),
+            ("test_evaluator", cst.Name("val_evaluator"))]
 
 
 def _todos_on(module: cst.Module, keys: List[str], todos: List[str], rule_id: str = RULE_ID) -> cst.Module:
@@ -511,8 +527,9 @@ log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])
         loaded = load(ctx.path) if ctx.path is not None else None
         original = loaded.module if loaded is not None else module
         keys = {assign_target(s): s for s in original.body}
-        if "runner" in keys or not OLD_KEYS & set(keys):
-            return module  # a 1.x file, or one whose train_cfg the schedule rules write
+        loops = {"runner", "val_cfg"} & (set(keys) | {assign_target(s) for s in module.body})
+        if loops or not OLD_KEYS & set(keys):
+            return module  # 1.x loop settings (always with val_cfg), or the schedule rules' business
         old = {k for k in ("train_cfg", "test_cfg") if k in keys and _empty_dict(keys[k].body[0].value)}
         body = [s for s in module.body if not (assign_target(s) in old and _empty_dict(s.body[0].value))]
         if len(body) == len(module.body):

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from codemods.config import clear_cache
+from codemods.config import clear_cache, load
 from codemods.engine import verify
 from tests.util import check_noop, migrate
 
@@ -632,6 +632,14 @@ def test_old_model_cfgs_noop():
     val_cfg = dict()
     test_cfg = dict()
     """, kind="config")
+    # 1.x loop settings in a file where a 0.x key is still left (a second run over a partly
+    # migrated tree)
+    check_noop("MMC604", """\
+    train_cfg = dict(by_epoch=False, max_iters=20000)
+    val_cfg = dict()
+    test_cfg = dict()
+    evaluation = dict(interval=2000, metric='mIoU')
+    """, kind="config")
 
 
 def test_old_model_cfgs_removed():
@@ -736,3 +744,25 @@ def test_explain_examples_hold(rule_id, tmp_path):
     rules = ["MMC401", rule_id] if rule_id == "MMC607" else rule_id
     result = migrate(rule.before, rules, "config", path=path)
     assert ast.dump(ast.parse(result)) == ast.dump(ast.parse(rule.after)), result
+
+
+def test_validation_set_gets_accuracy(tmp_path):
+    # MMSelfSup's benchmark datasets: `evaluation = dict(interval=10, topk=(1, 5))` made the
+    # dataset compute top-k accuracy; the evaluation rule (MMC503) has removed it by now
+    path = _write(tmp_path, "imagenet.py", """\
+    data = dict(val=dict(type='SingleViewDataset', data_source=dict(type='ImageNet',
+        data_prefix='val'), pipeline=[]))
+    evaluation = dict(interval=10, topk=(1, ))
+    """)
+    load(path)
+    check_transformed(DATA, """\
+    data = dict(val=dict(type='SingleViewDataset', data_source=dict(type='ImageNet',
+        data_prefix='val'), pipeline=[]))
+    """, """\
+    val_dataloader = dict(
+        persistent_workers=True,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(type='ImageNet', data_prefix=dict(img_path='val'), pipeline=[]))
+    val_evaluator = dict(type='Accuracy', topk=(1, ))
+    test_evaluator = val_evaluator
+    """, path=path)
