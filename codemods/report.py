@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from typing import Dict, List, Optional
 
@@ -228,9 +229,25 @@ _DONE = {"write": "Changed", "interactive": "Changed"}
 BODY_LIMIT = 60_000  # GitHub refuses pull-request bodies over 65,536 characters
 
 
+# Outside code spans: backslashes, stars, `<` (HTML) and underscores at a word's edge (`_x_`) would
+# be read as markup; an underscore inside a name (`data_root`) is not.
+_MARKUP = re.compile(r"[\\*<]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def _escape(text: str) -> str:
+    return _MARKUP.sub(lambda m: "\\" + m.group(), text)
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell or list item (one line, no stray pipes)."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Plain text made safe inside a Markdown table cell or list item: one line, `**kwargs` and
+    `<rule>` shown as written, `code spans` kept as code. A pipe is escaped everywhere because a
+    table splits on it even inside code."""
+    text = " ".join(str(text).split())
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans at all
+        return _escape(text).replace("`", "\\`").replace("|", "\\|")
+    parts[::2] = [_escape(part) for part in parts[::2]]
+    return "`".join(parts).replace("|", "\\|")
 
 
 def markdown(doc: dict, limit: int = BODY_LIMIT) -> str:

@@ -146,3 +146,13 @@ def test_long_markdown_is_cut_below_the_pull_request_limit():
     assert "- ... and " in text and "more (the JSON report has them all)" in text
     assert "| TODOs left for a person | 1200 |" in text and text.rstrip().endswith("`mmcodemod run .`")
     assert markdown(GOOD) == markdown(GOOD, limit=10**9)
+
+
+def test_markdown_shows_messages_as_written():
+    doc = copy.deepcopy(GOOD)
+    doc["files"][0]["todos"][0]["message"] = "def loss(self, **kwargs);\nset `data_root|x`; <rule> _x_ a|b `"
+    text = markdown(doc)
+    assert ("- [ ] `a.py:3` **MMC201** def loss(self, \\*\\*kwargs); set \\`data_root\\|x\\`; "
+            "\\<rule> \\_x\\_ a\\|b \\` (guide: g)") in text
+    doc["files"][0]["todos"][0]["message"] = "set `data_root|x` and **this**"
+    assert "**MMC201** set `data_root\\|x` and \\*\\*this\\*\\* (guide: g)" in markdown(doc)
