@@ -184,3 +184,56 @@ def test_the_edited_config_still_dumps_and_loads(migrated, leaf, tmp_path):
     again = Config.fromfile(str(out), import_custom_modules=False)
     assert again.train_dataloader.batch_size == 5
     assert again.train_cfg.max_epochs == 150
+
+
+FINE_TUNE = '''\
+import mmcv
+
+
+def edit(cfg, root):
+    cfg.data.samples_per_gpu = 32
+    cfg.data.workers_per_gpu = 2
+    cfg.data.train.data_prefix = root + '/training_set'
+    cfg.evaluation['metric_options'] = {'topk': (1,)}
+    cfg.optimizer = dict(type='SGD', lr=0.005, momentum=0.9, weight_decay=0.0001)
+    cfg.optimizer_config = dict(grad_clip=None)
+    cfg.lr_config = dict(policy='step', step=1, gamma=0.1)
+    cfg.runner = dict(type='EpochBasedRunner', max_epochs=2)
+    cfg.checkpoint_config.interval = 1
+    cfg.log_config.interval = 10
+    return cfg
+
+
+def main(path):
+    return edit(mmcv.Config.fromfile(path), 'data/cats_dogs')
+'''
+
+
+@pytest.mark.parametrize("leaf", LEAVES)
+def test_a_fine_tuning_script_replacing_whole_keys(migrated, leaf, tmp_path):
+    """Whole 0.x keys replaced by a script (optimizer, lr_config, runner) become whole 1.x keys."""
+    script = tmp_path / "finetune.py"
+    script.write_text(FINE_TUNE, encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["run", str(script), "--quiet", "--no-color"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    _, edit = _function(script, "edit")
+    cfg = Config.fromfile(str(migrated / "configs" / leaf), import_custom_modules=False)
+    interval = cfg.train_cfg.val_interval
+    cfg = edit(cfg, "/data/cats_dogs")
+
+    for split in ("train", "val", "test"):
+        assert cfg[f"{split}_dataloader"].batch_size == 32
+        assert cfg[f"{split}_dataloader"].num_workers == 2
+    dataset = cfg.train_dataloader.dataset
+    assert osp.join(dataset.data_root, dataset.data_prefix) == "/data/cats_dogs/training_set/"
+    assert cfg.val_evaluator.topk == (1,)
+    assert cfg.optim_wrapper.optimizer == dict(type="SGD", lr=0.005, momentum=0.9, weight_decay=0.0001)
+    assert cfg.optim_wrapper.clip_grad is None
+    assert cfg.param_scheduler == dict(type="StepLR", step_size=1, gamma=0.1, by_epoch=True)
+    assert cfg.train_cfg == dict(by_epoch=True, max_epochs=2, val_interval=interval)
+    assert cfg.default_hooks.checkpoint.type == "CheckpointHook"
+    assert cfg.default_hooks.checkpoint.interval == 1
+    assert cfg.default_hooks.logger.type == "LoggerHook" and cfg.default_hooks.logger.interval == 10
+    assert not {"data", "optimizer", "optimizer_config", "lr_config", "runner", "evaluation",
+                "checkpoint_config", "log_config"} & set(cfg.keys())
