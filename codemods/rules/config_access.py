@@ -714,9 +714,9 @@ class _Transformer(TodoTransformer):
             return updated.with_changes(body=[self._in_place(small) for small in updated.body])
         small = updated.body[0]
         if isinstance(small, cst.Assign):
-            return self._assign(original, updated, small)
+            return self._assign(updated, small)
         if isinstance(small, cst.AugAssign):
-            return self._aug_assign(original, updated, small)
+            return self._aug_assign(updated, small)
         return updated
 
     def _in_place(self, small):
@@ -747,7 +747,7 @@ class _Transformer(TodoTransformer):
             return small.with_changes(target=new_targets[0].target)
         return small.with_changes(targets=new_targets)
 
-    def _assign(self, original, updated, small: cst.Assign):
+    def _assign(self, updated, small: cst.Assign):
         chains = [self.chain(t.target) for t in small.targets]
         if not any(chains):
             return updated
@@ -767,7 +767,7 @@ class _Transformer(TodoTransformer):
             return self._data_prefix(updated, small, root, segments, plan)
         items = _dict_items(value)
         if items is not None and "type" not in dict(items) and _is_hook(plan.paths[0]):
-            split = self._split(updated, small, root, segments, items)
+            split = self._split(updated, root, segments, items)
             if split is not None:
                 return split
         note = _dataset_note(keys, value)
@@ -791,14 +791,14 @@ class _Transformer(TodoTransformer):
         self.count += 1
         return cst.FlattenSentinel(lines)
 
-    def _split(self, updated, small, root, segments, items):
+    def _split(self, updated, root, segments, items):
         """`cfg.evaluation.metric_options = {'topk': k}` -> one assignment per mapped key."""
         lines = _split_lines(root, segments, items)
         return self._statements(updated, lines) if lines else None
 
     def _split_or_todo(self, updated, small, root, segments, message):
         items = _dict_items(small.value)
-        split = self._split(updated, small, root, segments, items) if items else None
+        split = self._split(updated, root, segments, items) if items else None
         if split is not None:
             return split
         keys = [s.key for s in segments]
@@ -867,7 +867,7 @@ class _Transformer(TodoTransformer):
         self.todo(DATA_PREFIX_NOTE)
         return self._statements(updated, [(roots, small.value), (prefixes, cst.SimpleString("''"))])
 
-    def _aug_assign(self, original, updated, small: cst.AugAssign):
+    def _aug_assign(self, updated, small: cst.AugAssign):
         found = self.chain(small.target)
         plan = plan_for([s.key for s in found[1]]) if found else None
         if plan is None:
