@@ -2,18 +2,22 @@
 
 The key paths come from `codemods.config.keys`, the mapping the config rules use, so a script and
 the configs it loads agree once both are migrated. Only objects known to be configs are touched:
-names bound from `Config.fromfile(...)` / `Config(...)` (mmcv or mmengine), copies of them,
-`model.cfg` / `self.cfg` / `init_model(...).cfg`, and parameters named `cfg` or `config` in a file
-that imports an OpenMMLab package. An attribute `data` on anything else is not a config key.
+names bound from `Config.fromfile(...)` / `Config(...)` (mmcv or mmengine), copies of them, names
+passed through `cfg = f(cfg, ...)`, `model.cfg` / `model._config` / `self.cfg` /
+`init_model(...).cfg`, and parameters named `cfg` or `config`, in files that import an OpenMMLab
+package. An attribute `data` on anything else is not a config key. Runs last (after MMC1/MMC2 have
+renamed imports and `model.cfg`).
 
 Accesses: attribute chains, string subscripts, `.get('k', d)`, `.pop`, `.setdefault`,
-`hasattr`/`getattr`/`setattr`, `'k' in cfg`, `del`, plain and augmented assignment. A 0.x key that
-maps to several 1.x keys (`data.samples_per_gpu`) is written to all of them in one chained
-assignment and read from the first. A dict literal assigned to a 0.x key is split into one
-assignment per mapped sub-key (`cfg.evaluation.metric_options = {'topk': k}` sets
-`val_evaluator.topk`), because MMEngine's default hooks and evaluators need their other fields.
-What has no 1.x key (`gpu_ids`, `workflow`, `lr_config.*`, `cfg.data[split]`) is left as it is with
-a TODO that says what to write instead.
+`hasattr`/`getattr`/`setattr`, `'k' in cfg`, `del`, plain and augmented assignment, in the form the
+user wrote them. A 0.x key that became several 1.x keys (`data.samples_per_gpu` -> every
+dataloader's `batch_size`) is set on all of them and read from the first; `resume_from` also sets
+`resume` (`keys.EXTRA_SETS`). A dict literal assigned to a 0.x key that has no 1.x key of its own
+is split into one assignment per mapped sub-key (`cfg.evaluation.metric_options = {'topk': k}`
+-> `cfg.val_evaluator.topk = k`); whole `lr_config`, `runner` and `evaluation` dicts are converted
+by the config rules' own conversions. 0.x `data_prefix` (the data folder) becomes `data_root` with
+an empty `data_prefix`, as 1.2 datasets join them. What has no 1.x key (`gpu_ids`, `workflow`,
+`lr_config.step`, `cfg.data[split]`) is left as it is with a TODO that says what to write instead.
 """
 from __future__ import annotations
 
