@@ -22,7 +22,7 @@ from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
-from codemods.todo import TodoTransformer
+from codemods.todo import TodoTransformer, todo_text
 
 GUIDE = "模块变动 / mmpretrain.models"
 RENAMES = {"forward_train": "loss", "simple_test": "predict"}
@@ -300,6 +300,14 @@ def signature_todo(kind: str, node: cst.FunctionDef) -> Optional[str]:
     return "MMPretrain 1.2 signature: " + text
 
 
+def _has_signature_todo(node: cst.FunctionDef) -> bool:
+    """Already marked? Once MMC1 renamed the imports, a class may be recognised differently
+    (an mmcls classifier registered as an mmselfsup algorithm) and a second TODO would differ."""
+    marker = todo_text(Signatures.id, "")
+    return any(line.comment is not None and line.comment.value.startswith(marker)
+               for line in node.leading_lines)
+
+
 class _Signatures(TodoTransformer):
     rule_id = "MMC302"
 
@@ -318,7 +326,7 @@ class _Signatures(TodoTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         kind = self.classes[-1] if self.classes else None
         message = kind and signature_todo(kind, node)
-        if message:
+        if message and not _has_signature_todo(node):
             self.todo(message)
         self.classes.append(None)  # functions nested in methods are not methods
         return False  # signatures only: the bodies need no walk

@@ -519,3 +519,19 @@ def test_callers_are_scope_aware():
         model = load_something_else()
         return model.simple_test(img)
     """)
+
+
+def test_signature_todo_is_not_added_twice_when_the_class_reads_differently():
+    # after MMC1: the base comes from mmpretrain, the fork's relative ALGORITHMS still matches
+    check_noop(SIGNATURE, """\
+    from mmpretrain.models import ImageClassifier
+
+    from ..builder import ALGORITHMS
+
+
+    @ALGORITHMS.register_module()
+    class Wrapper(ImageClassifier):
+        # TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]) -> dict; the labels are data_samples[i].gt_label (batch augments run in the data_preprocessor)
+        def loss(self, img, label, **kwargs):
+            pass
+    """)
