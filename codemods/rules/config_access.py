@@ -257,7 +257,7 @@ class ConfigNames:
             return self.is_config_name(node.value, scope)
         if isinstance(node, cst.Attribute) and node.attr.value in ("cfg", "_config"):
             return self.openmmlab and self._is_model(node.value, scope)
-        return False
+        return isinstance(node, cst.Call) and self.imap.qualified(node.func) in CONFIG_CALLS
 
     def _is_model(self, node, scope) -> bool:
         """`self`, `model`, `<x>.model` or `init_model(...)`: objects whose `.cfg` is a config."""
@@ -611,6 +611,8 @@ class _Transformer(TodoTransformer):
         if _is_data_prefix(keys):
             new = [*new[:-1], "data_root"]
             self.todo(DATA_PREFIX_NOTE)
+        elif keys[0] == "data" and keys[-1] == "ann_file":
+            self.todo(ANN_FILE_NOTE)
         self.replace[node] = rebuild(root, segments, new)
         self.count += 1
         return False

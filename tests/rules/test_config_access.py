@@ -113,13 +113,14 @@ def test_noop(source):
     "from mmcv import Config\nbase = Config.fromfile(p)\ncfg = base.copy()",
     "from mmcv import Config\ncfg = Config.fromfile(p)\ncfg = update_cfg(cfg, args)",
     "from mmcv import Config\ncfg = None\nif p:\n    cfg = Config.fromfile(p)",
+    "from mmcv import Config\ncfg = Config.fromfile(p)\nn = Config.fromfile(p).runner.max_epochs",
 ])
 def test_config_sources(load):
     check_transformed(RULE, f"""\
 {load}
 cfg.runner.max_epochs = 3
 """, f"""\
-{load}
+{load.replace('.runner.', '.train_cfg.')}
 cfg.train_cfg.max_epochs = 3
 """)
 
@@ -222,7 +223,6 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("cfg.data.test.workers_per_gpu = 0", "cfg.test_dataloader.num_workers = 0"),
     ("loader = cfg.data.get('train_dataloader', {})", "loader = cfg.get('train_dataloader', {})"),
     ("cfg.data.val_dataloader.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
-    ("print(cfg.data.test.ann_file)", "print(cfg.test_dataloader.dataset.ann_file)"),
     ("cfg.data.train.pipeline.append(step)", "cfg.train_dataloader.dataset.pipeline.append(step)"),
     # reads of a key that now has several 1.x keys read the training one
     ("n = cfg.data.workers_per_gpu", "n = cfg.train_dataloader.num_workers"),
@@ -439,10 +439,13 @@ def test_dataset_paths_and_whole_datasets_get_a_note():
            "(data_root, data_prefix relative to it, split for CIFAR/MNIST)")
     check_transformed(RULE, HEAD + """\
 cfg.data.train.dataset.ann_file = a
+print(cfg.data.test.ann_file)
 cfg.data.val = dict(type='CIFAR10', data_prefix='data/c', test_mode=True)
 cfg.data.test = dict(type='CIFAR10', data_root='data/c', split='test')
 """, HEAD + TODO + ann + """
 cfg.train_dataloader.dataset.dataset.ann_file = a
+""" + TODO + ann + """
+print(cfg.test_dataloader.dataset.ann_file)
 """ + TODO + old + """
 cfg.val_dataloader.dataset = dict(type='CIFAR10', data_prefix='data/c', test_mode=True)
 cfg.test_dataloader.dataset = dict(type='CIFAR10', data_root='data/c', split='test')
