@@ -229,6 +229,9 @@ def _dataset(source, split: str, todos: List[str]) -> dict:
     if new_type is None:
         todos.append(f"data_source type {kind!r}: set the 1.2 dataset type (ImageNet, CustomDataset, ...)")
         new_type = kind if isinstance(kind, str) else "CustomDataset"
+    if kind == "ImageList":
+        todos.append("ImageList -> CustomDataset: its ann_file lines are 'path label'; if the list "
+                     "has no labels, set with_label=False")
     out = CfgDict(type=new_type)
     prefix, ann = source.get("data_prefix", MISSING), source.get("ann_file", MISSING)
     if new_type.startswith("CIFAR"):
