@@ -273,3 +273,58 @@ class ScopeTracker:
             bound = where_bound(scope, name)
             self._assigned[key] = bound is not None and bound[0] == "assign" and test(bound[1])
         return self._assigned[key]
+
+
+class _SelfStores(cst.CSTVisitor):
+    """`self.<attr> = ...` statements of a class, and every `self.<name>` the class mentions."""
+
+    def __init__(self, attr: str) -> None:
+        super().__init__()
+        self.attr = attr
+        self.assignments: List[cst.SimpleStatementLine] = []
+        self.other = False
+        self.mentioned = set()
+        self._line = None
+
+    def visit_SimpleStatementLine(self, node) -> None:
+        self._line = node
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if _is_name(node.value, "self"):
+            self.mentioned.add(node.attr.value)
+
+    def _is_ours(self, target) -> bool:
+        return isinstance(target, cst.Attribute) and _is_name(target.value, "self") \
+            and target.attr.value == self.attr
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if self._is_ours(target.target) and len(node.targets) == 1 and len(self._line.body) == 1:
+                self.assignments.append(self._line)
+            elif not self._is_ours(target.target) and _stores_attr(target.target, self):
+                self.other = True
+
+    def visit_AugAssign(self, node) -> None:
+        self.other |= self._is_ours(node.target)
+
+    def visit_AnnAssign(self, node) -> None:
+        self.other |= self._is_ours(node.target)
+
+    def visit_Del(self, node) -> None:
+        self.other |= _stores_attr(node.target, self)
+
+
+def _stores_attr(target, stores: _SelfStores) -> bool:
+    """`self.attr` inside a tuple/list target (`a, self.attr = ...`)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_stores_attr(e.value, stores) for e in target.elements)
+    return stores._is_ours(target)
+
+
+def self_attribute_assigned_once(cls: cst.ClassDef, attr: str):
+    """(the one `self.attr = ...` statement, names used on self) or (None, names)."""
+    stores = _SelfStores(attr)
+    cls.visit(stores)
+    if stores.other or len(stores.assignments) != 1:
+        return None, stores.mentioned
+    return stores.assignments[0], stores.mentioned

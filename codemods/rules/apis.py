@@ -30,11 +30,14 @@ RUNNER = ("mmengine.runner", "Runner")
 
 
 class _Plan:
-    """Where one model's inferencer is built and what it is called."""
+    """Where one model's inferencer is built and what it is called (`inferencer`, `self.x`)."""
 
     def __init__(self, name: str, model: str) -> None:
         self.name = name
         self.statement = cst.parse_statement(f"{name} = {INFERENCER[1]}({model})\n")
+
+    def expression(self) -> cst.BaseExpression:
+        return cst.parse_expression(self.name)
 
 
 class _InferencePlanner(_scopes.Stack):
@@ -67,15 +70,18 @@ class _InferencePlanner(_scopes.Stack):
             return
         if name == "inference_model":
             self._remember_result(model, img)
-        index = self.scope()[0]
-        self._found.append((node, name, model, self.stack[index:]))
+        self._found.append((node, name, model, self.scope()[0], list(self.stack)))
         self.anchors.add(_calls.root_name(node.func))
 
     def plan(self) -> None:
         """After the visit (when every import of the file has been seen), place the inferencers."""
-        for node, name, model, ancestors in self._found:
+        for node, name, model, index, stack in self._found:
             root = _calls.root_name(node.func)
-            self.calls[node] = (name, self._plan(model, root, ancestors))
+            if _is_self_attribute(model):
+                plan = self._self_plan(model, root, stack)
+            else:
+                plan = self._plan(model, root, stack[index:])
+            self.calls[node] = (name, plan)
 
     def _is_statement(self) -> bool:
         return isinstance(self.stack[-2], cst.Expr) and isinstance(self.stack[-3], cst.SimpleStatementLine)
@@ -98,6 +104,27 @@ class _InferencePlanner(_scopes.Stack):
             self._plans[key] = plan
             self.after.setdefault(where, []).append(plan)
         return self._plans[key]
+
+    def _self_plan(self, model: cst.Attribute, root, stack) -> Optional[_Plan]:
+        """`self.model`: build `self.model_inferencer` once, after the one `self.model = ...`."""
+        cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
+        if cls is None or self.imports.last(stack[0], root) is None or self._imported_below(root, stack):
+            return None  # the new import must be visible from the whole class (a module import)
+        where, mentioned = _scopes.self_attribute_assigned_once(cls, model.attr.value)
+        if where is None:
+            return None
+        key = (id(where), _calls.code_of(model))
+        if key not in self._plans:
+            name = _calls.unique_name(f"{model.attr.value}_inferencer", set(mentioned))
+            plan = _Plan(f"self.{name}", _calls.code_of(model))
+            self._plans[key] = plan
+            self.after.setdefault(where, []).append(plan)
+        return self._plans[key]
+
+    def _imported_below(self, root, stack) -> bool:
+        """Is `root` also imported inside a function or class (where the call is)?"""
+        return any(self.imports.last(node, root) is not None for node in stack[1:]
+                   if isinstance(node, _scopes.SCOPES))
 
     def _where(self, model, root, ancestors):
         """The statement after which (or function at whose top) the inferencer is built."""
@@ -134,7 +161,7 @@ class _InferenceRewriter(TodoTransformer):
         model = _calls.argument(updated, 0, "model")
         img = _calls.argument(updated, 1, "img")
         if plan is not None:
-            inferencer = cst.Name(plan.name)
+            inferencer = plan.expression()
         else:
             inferencer = cst.Call(cst.Name(INFERENCER[1]), [cst.Arg(model)])
         self.ctx.record(self.rule_id)
@@ -177,6 +204,10 @@ class _InferenceRewriter(TodoTransformer):
 
 
 _SHOW_ARGS = ["model", "img", "result", "fig_size", "title", "wait_time"]
+
+
+def _is_self_attribute(node) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
 
 
 def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:

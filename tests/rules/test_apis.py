@@ -681,3 +681,67 @@ def test_model_attributes_are_scope_aware():
             # TODO(mmcodemod): MMC204 1.2 models have no show_result: use ImageClassificationInferencer(model)(img, show=True) or its show_dir= to save the drawings
             model.show_result(img, model.predict(img), show=True)
     """)
+
+
+def test_inference_on_a_model_attribute_built_in_init():
+    check_transformed(INFER, """\
+    from mmcls.apis import inference_model, init_model
+
+
+    class Classifier:
+        def __init__(self, config, checkpoint):
+            self.model = init_model(config, checkpoint, device='cpu')
+            self.model_inferencer = None  # taken: the new attribute needs another name
+
+        def __call__(self, img):
+            return inference_model(self.model, img)['pred_label']
+
+        def top(self, img):
+            return inference_model(self.model, img)['pred_score']
+    """, """\
+    from mmcls.apis import init_model
+    from mmpretrain.apis import ImageClassificationInferencer
+
+
+    class Classifier:
+        def __init__(self, config, checkpoint):
+            self.model = init_model(config, checkpoint, device='cpu')
+            self.model_inferencer_2 = ImageClassificationInferencer(self.model)
+            self.model_inferencer = None  # taken: the new attribute needs another name
+
+        def __call__(self, img):
+            return self.model_inferencer_2(img)[0]['pred_label']
+
+        def top(self, img):
+            return self.model_inferencer_2(img)[0]['pred_score']
+    """)
+
+
+def test_inference_on_a_model_attribute_set_twice_is_built_inline():
+    check_transformed(INFER, """\
+    from mmcls.apis import inference_model
+
+
+    class Classifier:
+        def __init__(self, model):
+            self.model = model
+
+        def reload(self, model):
+            self.model = model
+
+        def __call__(self, img):
+            return inference_model(self.model, img)
+    """, """\
+    from mmpretrain.apis import ImageClassificationInferencer
+
+
+    class Classifier:
+        def __init__(self, model):
+            self.model = model
+
+        def reload(self, model):
+            self.model = model
+
+        def __call__(self, img):
+            return ImageClassificationInferencer(self.model)(img)[0]
+    """)
