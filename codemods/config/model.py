@@ -16,7 +16,7 @@ from typing import Dict, List, Optional
 import libcst as cst
 
 from codemods.config.merge import merge
-from codemods.config.values import MISSING, Evaluator, Unknown
+from codemods.config.values import MISSING, Evaluator, Unknown, detached
 
 _ORIGINALS: Dict[str, cst.Module] = {}  # real path -> first module seen (the user's original)
 _FILES: Dict[str, "ConfigFile"] = {}  # real path -> parsed base file
@@ -135,7 +135,7 @@ class ConfigFile:
         for base in self.bases():
             if base is None:
                 continue
-            found = base.merged(key)
+            found = detached(base.merged(key))  # names of the base file mean nothing here
             if found is not MISSING:
                 value = found if value is MISSING else merge(value, found)
         return value

@@ -247,3 +247,37 @@ def plain(value):
         if isinstance(value, kind) and not isinstance(value, bool):
             return kind(value)
     return value
+
+
+def _self_contained(node: cst.CSTNode) -> bool:
+    """No names (other than constants) and no `{{_base_.x}}`: means the same in any file."""
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Name(self, n):
+            if n.value not in ("True", "False", "None", "dict"):
+                found.append(n)
+
+        def visit_Set(self, n):
+            found.append(n)
+
+    node.visit(Visitor())
+    return not found
+
+
+def detached(value):
+    """`value` as seen from another file: references to names of the file it came from
+    (`pipeline=train_pipeline`, `{{_base_.x}}`) are dropped so the value prints in full;
+    self-contained spellings (`5e-4 * 1024 / 512`) are kept."""
+    source = getattr(value, "source", None) if isinstance(value, TAGGED) else None
+    if isinstance(value, dict):
+        out = CfgDict((k, detached(v)) for k, v in value.items())
+    elif isinstance(value, list):
+        out = CfgList(detached(v) for v in value)
+    elif isinstance(value, tuple):
+        out = CfgTuple(detached(v) for v in value)
+    else:
+        return value if source is None or _self_contained(source) else plain(value)
+    if source is not None and _self_contained(source):
+        out.source = source
+    return out

@@ -218,3 +218,13 @@ def test_key_map():
     assert map_key("data.train.pipeline") == ("train_dataloader.dataset.pipeline",)
     assert map_key("model.backbone") is None
     assert todo_for("gpu_ids") and todo_for("lr_config.step")
+
+
+def test_names_of_a_base_file_are_not_printed_in_its_child(tmp_path):
+    write(tmp_path, "base.py", """\
+        pipe = [dict(type='A')]
+        data = dict(train=dict(pipeline=pipe), lr=5e-4 * 2)
+    """)
+    leaf = write(tmp_path, "leaf.py", "_base_ = 'base.py'\n")
+    value = model(leaf.read_text(), leaf).inherited("data")
+    assert to_code(value) == "dict(train=dict(pipeline=[dict(type='A')]), lr=5e-4 * 2)"
