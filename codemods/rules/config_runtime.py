@@ -242,7 +242,10 @@ class HooksRule(Rule):
         )
         visualizer = dict(
             type='UniversalVisualizer',
-            vis_backends=[dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')],
+            vis_backends=[
+                dict(type='LocalVisBackend'),
+                dict(type='TensorboardVisBackend'),
+            ],
         )
     """
 
@@ -371,7 +374,7 @@ class RemovedKeysRule(Rule):
         gpu_ids = [0]
     """
     after = """
-        # TODO(mmcodemod): MMC414 `gpu_ids = [0]` removed: ...
+        # TODO(mmcodemod): MMC414 `gpu_ids = [0]` removed. `gpu_ids` was removed in 1.x: choose GPUs with CUDA_VISIBLE_DEVICES and the launcher
     """
 
     def transform(self, module, ctx):

@@ -318,3 +318,12 @@ def test_partial_runtime_over_a_migrated_base(tmp_path):
             dist_cfg=dict(backend='gloo'),
         )
     """, kind="config", path=tmp_path / "leaf.py")
+
+
+@pytest.mark.parametrize("rule_id", ["MMC401", "MMC402", "MMC403", *ALL])
+def test_explain_examples_are_what_the_rule_does(rule_id):
+    from codemods.rules import get_rule
+
+    rule = get_rule(rule_id)
+    check_transformed(rule_id, textwrap.dedent(rule.before).lstrip("\n"),
+                      textwrap.dedent(rule.after).lstrip("\n"), kind="config")
