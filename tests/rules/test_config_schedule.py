@@ -598,3 +598,47 @@ def test_unreadable_optimizer_config_is_kept_with_a_todo():
         optimizer = dict(type='SGD', lr=0.1)
         optimizer_config = make_hook_config()
     """, kind="config")
+
+
+# --- real forms: variables, spreads, `{{_base_.x}}`, code in values ------------------------------
+def test_spread_and_variables_in_the_optimizer():
+    check_transformed(OPTIM, """\
+        base_lr = 0.1
+        sgd = dict(type='SGD', momentum=0.9)
+        optimizer = dict(**sgd, lr=base_lr * 2)
+    """, """\
+        base_lr = 0.1
+        sgd = dict(type='SGD', momentum=0.9)
+        optim_wrapper = dict(
+            type='OptimWrapper',
+            optimizer=dict(type='SGD', momentum=0.9, lr=base_lr * 2),
+        )
+    """, kind="config")
+
+
+def test_base_reference_is_kept(tmp_path):
+    write(tmp_path, "base.py", "epochs = 120\n")
+    check_transformed(LOOPS, """\
+        _base_ = 'base.py'
+        runner = dict(type='EpochBasedRunner', max_epochs={{_base_.epochs}})
+    """, """\
+        _base_ = 'base.py'
+        train_cfg = dict(by_epoch=True, max_epochs={{_base_.epochs}}, val_interval=1)
+        val_cfg = dict()
+        test_cfg = dict()
+    """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_code_inside_a_value_is_printed_back():
+    check_transformed(SCHED, """\
+        total = 100
+        lr_config = dict(policy='step', step=[int(total * 0.6), int(total * 0.9)])
+    """, """\
+        total = 100
+        param_scheduler = dict(
+            type='MultiStepLR',
+            milestones=[int(total * 0.6), int(total * 0.9)],
+            gamma=0.1,
+            by_epoch=True,
+        )
+    """, kind="config")
