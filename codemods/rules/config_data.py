@@ -269,11 +269,12 @@ def _drop_global_sampler(module):
 def _global_sampler(module, ctx):
     """`sampler = dict(type='RepeatAugSampler')` without a `data` dict in the same file."""
     sampler = _sampler_value(module)
-    if sampler is None or not dp.is_dict_call(sampler) or dp.find_assign(module, "train_dataloader") is not None:
+    if not dp.is_dict_call(sampler) or dp.find_assign(module, "train_dataloader") is not None:
         return module
     at = dp.find_assign(module, "sampler")
     stmt = module.body[at]
-    new = _assign("train_dataloader", dp.dict_call([("sampler", _sampler("train", dp.expr("True"), sampler))]))
+    train_sampler = _sampler("train", dp.expr("True"), sampler)
+    new = _assign("train_dataloader", dp.dict_call([("sampler", train_sampler)]))
     new = new.with_changes(leading_lines=stmt.leading_lines)
     ctx.record(RULE_ID)
     return module.with_changes(body=[*module.body[:at], new, *module.body[at + 1:]])

@@ -174,8 +174,9 @@ def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) ->
     if differing:
         code = cst.Module([]).code_for_node(differing[0])
         at = dp.find_assign(module, "data_preprocessor")
-        module = _todo_at(module, first_index if at is None else at, "pipelines normalised differently; 1.2 has one "
-                          f"data_preprocessor for all splits (this one), another pipeline had {code}")
+        module = _todo_at(module, first_index if at is None else at,
+                          "pipelines normalised differently; 1.2 has one data_preprocessor for all "
+                          f"splits (this one), another pipeline had {code}")
     ctx.record(RULE_ID)
     return module
 
