@@ -514,6 +514,11 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False,
         if not is_dict_call(element.value):
             elements.append(element)
             continue
+        if result.normalize and name not in PACKING:
+            # 0.x ran it on normalized values; in 1.x the preprocessor normalizes after the pipeline
+            result.todos.append(f"{name or 'this transform'} came after Normalize in 0.x, so it saw "
+                                "normalized values; in 1.2 it sees pixels: check its values "
+                                "(e.g. fill_color/fill_std in pixel scale)")
         converted = convert_transform(element.value, evaluate)
         result.todos += converted.todos
         result.changed |= converted.changed
@@ -571,13 +576,3 @@ def spread_name(normalize: cst.Call) -> Optional[str]:
     if len(spreads) == 1 and isinstance(spreads[0].value, cst.Name):
         return spreads[0].value.value
     return None
-
-
-def walk_pipelines(node: cst.CSTNode, convert: Callable[[cst.List], cst.List]) -> cst.CSTNode:
-    """Apply `convert` to every pipeline list inside `node`."""
-
-    class _Visitor(cst.CSTTransformer):
-        def leave_List(self, original, updated):
-            return convert(updated) if is_pipeline(updated) else updated
-
-    return node.visit(_Visitor())

@@ -364,3 +364,22 @@ def test_rand_augment_total_level_default():
         dict(type='PackInputs')
     ]
     """, kind="config")
+
+
+def test_transform_after_normalize_gets_a_todo():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [
+        dict(type='Normalize', mean=[1], std=[2]),
+        dict(type='RandomErasing', erase_prob=0.25, mode='rand'),
+        dict(type='Collect', keys=['img'])
+    ]
+    """, """\
+    model = dict(type='ImageClassifier')
+    data_preprocessor = dict(mean=[1], std=[2], to_rgb=True)
+    # TODO(mmcodemod): MMC502 RandomErasing came after Normalize in 0.x, so it saw normalized values; in 1.2 it sees pixels: check its values (e.g. fill_color/fill_std in pixel scale)
+    train_pipeline = [
+        dict(type='RandomErasing', erase_prob=0.25, mode='rand'),
+        dict(type='PackInputs')
+    ]
+    """, kind="config")
