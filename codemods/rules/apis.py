@@ -54,6 +54,7 @@ class _InferencePlanner(_scopes.Stack):
         self.anchors = set()  # local names the replaced functions were reached through
         self.imports = _scopes.ImportOrder()
         self._found = []
+        self.unfaithful = set()  # show_result_pyplot calls that draw some other result
 
     def visit_SimpleStatementLine(self, node) -> None:
         self.imports.see(node, self.scope()[1])
@@ -67,6 +68,9 @@ class _InferencePlanner(_scopes.Stack):
         if model is None or img is None:
             return
         if name == "show_result_pyplot" and not self._is_statement():
+            return
+        if name == "show_result_pyplot" and not self._shows_known_result(node, model, img):
+            self.unfaithful.add(node)
             return
         if name == "inference_model":
             self._remember_result(model, img)
@@ -82,6 +86,14 @@ class _InferencePlanner(_scopes.Stack):
             else:
                 plan = self._plan(model, root, stack[index:])
             self.calls[node] = (name, plan)
+
+    def _shows_known_result(self, node, model, img) -> bool:
+        """Was `result` computed by inference_model(model, img) (same model and image)? Then a
+        fresh prediction of the inferencer is the same picture."""
+        result = _calls.argument(node, 2, "result")
+        if result is None:
+            return False
+        return tuple(_calls.code_of(n) for n in (result, model, img)) in self.results
 
     def _is_statement(self) -> bool:
         return isinstance(self.stack[-2], cst.Expr) and isinstance(self.stack[-3], cst.SimpleStatementLine)
@@ -155,6 +167,11 @@ class _InferenceRewriter(TodoTransformer):
         self.ctx = ctx
 
     def leave_Call(self, original, updated):
+        if original in self.planner.unfaithful:
+            self.todo("show_result_pyplot was removed: ImageClassificationInferencer(model)(img, show=True) "
+                      "draws a new prediction of img, not this `result`; to draw a given result use "
+                      "mmpretrain.visualization.UniversalVisualizer().visualize_cls(image, data_sample, show=True)")
+            return updated
         if original not in self.planner.calls:
             return updated
         name, plan = self.planner.calls[original]
@@ -168,9 +185,9 @@ class _InferenceRewriter(TodoTransformer):
         if name == "inference_model":
             call = cst.Call(inferencer, [cst.Arg(img)])
             return cst.Subscript(call, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
-        return self._show(original, updated, inferencer, model, img)
+        return self._show(original, updated, inferencer, img)
 
-    def _show(self, original, updated, inferencer, model, img):
+    def _show(self, original, updated, inferencer, img):
         args = [cst.Arg(img), _keyword("show", cst.Name("True"))]
         wait = _calls.argument(updated, 5, "wait_time")
         if wait is not None:
@@ -180,11 +197,6 @@ class _InferenceRewriter(TodoTransformer):
             self.todo(f"show_result_pyplot argument(s) {', '.join(dropped)}: no counterpart in the 1.2 "
                       "inferencer (it takes resize, rescale_factor, draw_score, show_dir); "
                       f"dropped from: {_calls.code_of(original)}")
-        result = _calls.argument(original, 2, "result")
-        key = tuple(_calls.code_of(n) for n in (result, model, img)) if result is not None else None
-        if key not in self.planner.results:
-            self.todo("the inferencer shows a new prediction for the image, not the `result` that was "
-                      "passed to show_result_pyplot; check that they are the same")
         return cst.Call(inferencer, args)
 
     def leave_SimpleStatementLine(self, original, updated):
@@ -241,7 +253,7 @@ class InferenceModel(Rule):
         planner = _InferencePlanner(imap, _calls.names_in(module, imap))
         module.visit(planner)
         planner.plan()
-        if not planner.calls:
+        if not planner.calls and not planner.unfaithful:
             return module
         module = module.visit(_InferenceRewriter(planner, ctx))
         after = {anchor: [INFERENCER] for anchor in planner.anchors}

@@ -211,7 +211,15 @@ def test_show_result_after_inference():
     """)
 
 
-def test_show_result_not_faithful_gets_todos():
+SHOW_TODO = (
+    "# TODO(mmcodemod): MMC201 show_result_pyplot was removed: ImageClassificationInferencer(model)(img, "
+    "show=True) draws a new prediction of img, not this `result`; to draw a given result use "
+    "mmpretrain.visualization.UniversalVisualizer().visualize_cls(image, data_sample, show=True)"
+)
+
+
+def test_show_result_of_another_image_or_result_gets_a_todo_instead():
+    # a loaded array instead of the path; a result from a server: not what a new prediction shows
     check_transformed(INFER, """\
     import mmcv
     from mmcls.apis import inference_model, init_model
@@ -219,18 +227,40 @@ def test_show_result_not_faithful_gets_todos():
 
     model = init_model('cfg.py')
     result = inference_model(model, path)
-    show(model, mmcv.imread(path), result, title=path)
+    show(model, mmcv.imread(path), result)
+    show(model, path, server_result, title='server')
     """, """\
     import mmcv
+    from mmcls.apis import init_model
+    from mmpretrain.apis import ImageClassificationInferencer
+    from mmcls.apis import show_result_pyplot as show
+
+    model = init_model('cfg.py')
+    inferencer = ImageClassificationInferencer(model)
+    result = inferencer(path)[0]
+    """ + SHOW_TODO + """
+    show(model, mmcv.imread(path), result)
+    """ + SHOW_TODO + """
+    show(model, path, server_result, title='server')
+    """)
+
+
+def test_show_result_title_is_dropped_with_a_todo():
+    check_transformed(INFER, """\
+    from mmcls.apis import inference_model, init_model, show_result_pyplot
+
+    model = init_model('cfg.py')
+    result = inference_model(model, path)
+    show_result_pyplot(model, path, result, fig_size=(6, 4), title=path)
+    """, """\
     from mmcls.apis import init_model
     from mmpretrain.apis import ImageClassificationInferencer
 
     model = init_model('cfg.py')
     inferencer = ImageClassificationInferencer(model)
     result = inferencer(path)[0]
-    # TODO(mmcodemod): MMC201 show_result_pyplot argument(s) title: no counterpart in the 1.2 inferencer (it takes resize, rescale_factor, draw_score, show_dir); dropped from: show(model, mmcv.imread(path), result, title=path)
-    # TODO(mmcodemod): MMC201 the inferencer shows a new prediction for the image, not the `result` that was passed to show_result_pyplot; check that they are the same
-    inferencer(mmcv.imread(path), show=True)
+    # TODO(mmcodemod): MMC201 show_result_pyplot argument(s) fig_size, title: no counterpart in the 1.2 inferencer (it takes resize, rescale_factor, draw_score, show_dir); dropped from: show_result_pyplot(model, path, result, fig_size=(6, 4), title=path)
+    inferencer(path, show=True)
     """)
 
 
