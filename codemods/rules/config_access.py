@@ -537,6 +537,10 @@ cfg.resume = True
         if not any(v.split(".")[0] in OPENMMLAB for v in imap.names.values()):
             return module  # configs come from mmcv / mmengine; without them nothing is one
         names = ConfigNames(module, imap)
+        finder = _Finder(names)
+        module.visit(finder)
+        if not finder.found:  # most files: a visit is cheaper than a transformer's rebuild
+            return module
         transformer = _Transformer(names, module.default_indent)
         new = module.visit(transformer)
         if transformer.count:
@@ -547,7 +551,61 @@ cfg.resume = True
 SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
-class _Transformer(TodoTransformer):
+class _Scoped:
+    """What the finder and the transformer share: the scope they are in, and config roots."""
+
+    names: ConfigNames
+    scopes: List[cst.CSTNode]
+
+    def _root(self, node) -> bool:
+        scopes = [s for s in self.scopes if not isinstance(s, cst.Lambda)]
+        if isinstance(node, cst.Name) and any(_is_param(s, node.value) for s in self.scopes[len(scopes):]):
+            return False  # `lambda cfg: ...`: an argument, not the config of the function around
+        return self.names.is_config(node, scopes[-1])
+
+    def chain(self, node):
+        found = parse_chain(node, self._root)
+        return found if found is not None and found[1] else None
+
+
+class _Finder(_Scoped, cst.CSTVisitor):
+    """Is there any 0.x key on a config? (Every change of the transformer starts with one.)"""
+
+    def __init__(self, names: ConfigNames) -> None:
+        super().__init__()
+        self.names = names
+        self.scopes = []
+        self.found = False
+
+    def on_visit(self, node) -> bool:
+        if self.found:
+            return False
+        if isinstance(node, SCOPES):
+            self.scopes.append(node)
+        elif isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+            found = self.chain(node)
+            self.found = found is not None and found[1][0].key in OLD_HEADS
+        if isinstance(node, cst.Call) and len(node.args) >= 1:
+            self.found |= self._keyed(node)
+        elif isinstance(node, cst.Comparison) and string_key(node.left) in OLD_HEADS:
+            self.found |= any(self._root(c.comparator) for c in node.comparisons)
+        return not self.found
+
+    def on_leave(self, original_node) -> None:
+        if self.scopes and self.scopes[-1] is original_node:  # not pushed once something was found
+            self.scopes.pop()
+
+    def _keyed(self, node: cst.Call) -> bool:
+        """`hasattr(cfg, 'key')`, `cfg.pop('key')`: a key named by a string on the config itself."""
+        func = node.func
+        if isinstance(func, cst.Name) and len(node.args) >= 2:
+            return string_key(node.args[1].value) in OLD_HEADS and self._root(node.args[0].value)
+        if isinstance(func, cst.Attribute):
+            return string_key(node.args[0].value) in OLD_HEADS and self._root(func.value)
+        return False
+
+
+class _Transformer(_Scoped, TodoTransformer):
     rule_id = RULE_ID
 
     def __init__(self, names: ConfigNames, default_indent: str = "    ") -> None:
@@ -581,16 +639,6 @@ class _Transformer(TodoTransformer):
         if original_node in self.replace:
             return self.replace.pop(original_node)
         return result
-
-    def _root(self, node) -> bool:
-        scopes = [s for s in self.scopes if not isinstance(s, cst.Lambda)]
-        if isinstance(node, cst.Name) and any(_is_param(s, node.value) for s in self.scopes[len(scopes):]):
-            return False  # `lambda cfg: ...`: an argument, not the config of the function around
-        return self.names.is_config(node, scopes[-1])
-
-    def chain(self, node):
-        found = parse_chain(node, self._root)
-        return found if found is not None and found[1] else None
 
     # reads (and the renaming of every other access)
     def _read(self, node) -> bool:
