@@ -402,6 +402,10 @@ print(cfg.val_dataloader.dataset.data_root)
     ("del cfg.data.samples_per_gpu",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
+    # keys named by a string on the config itself
+    ("cfg.pop('resume_from', None)", "`resume_from` was removed: 1.x resumes from load_from when resume=True"),
+    ("setattr(cfg, 'gpu_ids', [0])", "`gpu_ids` was removed; choose GPUs with CUDA_VISIBLE_DEVICES and the launcher"),
+    ("if 'runner' in cfg: pass", "`runner` became train_cfg (by_epoch, max_epochs or max_iters, val_interval)"),
     ("cfg.data.samples_per_gpu, n = 4, 1",
      "`data.samples_per_gpu` is train_dataloader.batch_size and val_dataloader.batch_size and "
      "test_dataloader.batch_size in 1.x: change each of them"),
