@@ -514,9 +514,9 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False,
         if not is_dict_call(element.value):
             elements.append(element)
             continue
-        if result.normalize and name not in PACKING:
+        if result.normalize and (name in UNCHANGED or name in _CONVERTERS):
             # 0.x ran it on normalized values; in 1.x the preprocessor normalizes after the pipeline
-            result.todos.append(f"{name or 'this transform'} came after Normalize in 0.x, so it saw "
+            result.todos.append(f"{name} came after Normalize in 0.x, so it saw "
                                 "normalized values; in 1.2 it sees pixels: check its values "
                                 "(e.g. fill_color/fill_std in pixel scale)")
         converted = convert_transform(element.value, evaluate)
