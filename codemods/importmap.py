@@ -54,6 +54,12 @@ class _Collector(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: Dict[str, str] = {}
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Imports are statements: expressions (most of a tree) cannot hold one, so skip them.
+        if isinstance(node, cst.BaseExpression):
+            return False
+        return super().on_visit(node)
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted(alias.name)
