@@ -152,9 +152,6 @@ def outcome(cfg: ConfigFile, spec: Derived) -> Outcome:
             notes.append(f"could not build `{spec.key}` from {', '.join(local_sources)}; "
                          "write it by hand")
         return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes)
-    if local_sources and not cfg.bases_known():
-        names = ", ".join(cfg.unreadable_bases())
-        notes.append(f"`_base_` file {names} could not be read; check `{spec.key}` against it")
     return Outcome(spec.key, override(inherited, value), cfg.local(spec.key), local_sources, notes)
 
 
@@ -172,6 +169,11 @@ def apply(module: cst.Module, path, rule_id: str, specs: Sequence[Derived], ctx=
         module = replace_keys(module, dict.fromkeys(old), new)
         if ctx is not None:
             ctx.record(rule_id, len(new) or 1)
+    touched = [o.key for o in outcomes if o.local_sources]
+    if touched and not cfg.bases_known():
+        names = ", ".join(cfg.unreadable_bases())
+        module = _todo_on(module, "_base_", rule_id, f"`_base_` file {names} could not be read; "
+                          f"check {', '.join(touched)} against it")
     for o in outcomes:
         for note in o.notes:
             module = _todo_on(module, o.key if statement_of(module, o.key) is not None

@@ -579,12 +579,10 @@ def test_unreadable_base_is_named_in_a_todo(tmp_path):
         _base_ = ['./missing.py']
         runner = dict(max_epochs=10)
     """, """\
+        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check train_cfg, val_cfg, test_cfg against it
         _base_ = ['./missing.py']
-        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `train_cfg` against it
         train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
-        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `val_cfg` against it
         val_cfg = dict()
-        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check `test_cfg` against it
         test_cfg = dict()
     """, kind="config", path=tmp_path / "leaf.py")
 
