@@ -159,7 +159,11 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
     },
     "mmcls.apis": {
         "set_random_seed": Move("mmengine.runner", "set_random_seed"),
-        "init_random_seed": Move("mmengine.dist", "sync_random_seed"),
+        # Not a rename: sync_random_seed(group) takes no seed. MMC203 rewrites the calls it can.
+        "init_random_seed": Removed(
+            "init_random_seed was removed: use `seed if seed is not None else "
+            "mmengine.dist.sync_random_seed()`"
+        ),
         "inference_model": Removed(
             "inference_model was removed: use mmpretrain.apis.ImageClassificationInferencer(model)(img)[0]"
         ),
