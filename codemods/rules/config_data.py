@@ -30,6 +30,8 @@ LOADER_KEYS = ("persistent_workers", "pin_memory", "drop_last", "collate_fn", "p
 SPLIT_BY_ROOT = {"CIFAR10", "CIFAR100", "MNIST", "FashionMNIST", "StanfordCars"}
 FOLDER_DATASETS = {"ImageNet", "ImageNet21k", "CustomDataset"}
 WRAPPERS = {"RepeatDataset", "ClassBalancedDataset", "KFoldDataset"}
+#: 0.x RepeatAugSampler options that 1.2's (shuffle, num_repeats, seed) does not take
+SAMPLER_GONE = ("num_replicas", "rank", "selected_round", "selected_ratio")
 
 
 class ConfigData(Rule):
@@ -87,6 +89,7 @@ test_dataloader = val_dataloader
         # 0.x took the training sampler from top-level `sampler` or from `data.sampler_cfg`
         sampler = dp.kwarg_value(data, "sampler_cfg") or _sampler_value(module)
         new, todos = convert_data(data, types, sampler, bases)
+        todos += _sampler_todos(sampler)
         loose = [cst.EmptyLine(comment=c) for c in _loose_comments(dp.top_assign(stmt)[1])]
         new[0] = new[0].with_changes(leading_lines=[*stmt.leading_lines, *loose])
         for message in todos:
@@ -200,9 +203,18 @@ def _sampler(split, shuffle, global_sampler):
         if dp.string_value(dp.kwarg_value(global_sampler, "type")) is None:
             return global_sampler
         rest = [(a.keyword.value, a.value) for a in global_sampler.args
-                if a.keyword is not None and a.keyword.value not in ("type", "shuffle")]
+                if a.keyword is not None and a.keyword.value not in ("type", "shuffle", *SAMPLER_GONE)]
         return dp.dict_call([("type", dp.quote(sampler_type)), ("shuffle", shuffle), *rest])
     return dp.dict_call([("type", dp.quote(sampler_type)), ("shuffle", shuffle)])
+
+
+def _sampler_todos(sampler) -> List[str]:
+    gone = [a.keyword.value for a in getattr(sampler, "args", ())
+            if a.keyword is not None and a.keyword.value in SAMPLER_GONE]
+    if not gone:
+        return []
+    return [f"sampler options {', '.join(gone)} were removed: MMPretrain 1.2 RepeatAugSampler takes "
+            "shuffle, num_repeats and seed (the world size comes from the launcher)"]
 
 
 def _loader_call(args: dict, column: int) -> cst.Call:
@@ -276,6 +288,8 @@ def _global_sampler(module, ctx):
     train_sampler = _sampler("train", dp.expr("True"), sampler)
     new = _assign("train_dataloader", dp.dict_call([("sampler", train_sampler)]))
     new = new.with_changes(leading_lines=stmt.leading_lines)
+    for message in _sampler_todos(sampler):
+        new = add_todo(new, RULE_ID, message)
     ctx.record(RULE_ID)
     return module.with_changes(body=[*module.body[:at], new, *module.body[at + 1:]])
 
@@ -286,6 +300,9 @@ def _global_sampler(module, ctx):
 def convert_dataset(node, type_of, split: str, base=None):
     """One 0.x dataset dict -> 1.2 arguments; `base` is the value a `_base_` config gives it
     (a child that overrides part of a dataset names no type). Returns (node, TODO messages)."""
+    if isinstance(node, cst.List) and all(dp.is_dict_call(e.value) for e in node.elements):
+        # 0.x built a ConcatDataset from a list; 1.x needs the dict
+        node = dp.dict_call([("type", dp.quote("ConcatDataset")), ("datasets", node)])
     if not dp.is_dict_call(node):
         return node, []
     partial = dp.kwarg(node, "type") is None

@@ -355,3 +355,15 @@ def test_sampler_cfg_in_data_is_the_training_sampler():
         dataset=dict(type='ImageNet', data_root='data/imagenet', split='train'),
         sampler=dict(type='RepeatAugSampler', shuffle=True, num_repeats=3))
     """, kind="config")
+
+
+def test_list_of_datasets_and_old_sampler_options():
+    check_transformed(RULE, """\
+    sampler = dict(type='RepeatAugSampler', selected_round=0)
+    data = dict(train=[dict(type='CIFAR10', data_prefix='a'), dict(type='CIFAR10', data_prefix='b')])
+    """, """\
+    # TODO(mmcodemod): MMC501 sampler options selected_round were removed: MMPretrain 1.2 RepeatAugSampler takes shuffle, num_repeats and seed (the world size comes from the launcher)
+    train_dataloader = dict(
+        dataset=dict(type='ConcatDataset', datasets=[dict(type='CIFAR10', data_root='a', split='train'), dict(type='CIFAR10', data_root='b', split='train')]),
+        sampler=dict(type='RepeatAugSampler', shuffle=True))
+    """, kind="config")
