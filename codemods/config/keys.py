@@ -38,6 +38,11 @@ KEY_MAP: Dict[str, Tuple[str, ...]] = {
                           "test_dataloader.batch_size"),
     "data.workers_per_gpu": ("train_dataloader.num_workers", "val_dataloader.num_workers",
                              "test_dataloader.num_workers"),
+    # 0.x passed the other `data` keys to every DataLoader (as the data rules do)
+    "data.persistent_workers": ("train_dataloader.persistent_workers", "val_dataloader.persistent_workers",
+                                "test_dataloader.persistent_workers"),
+    "data.pin_memory": ("train_dataloader.pin_memory", "val_dataloader.pin_memory",
+                        "test_dataloader.pin_memory"),
     "data.train": ("train_dataloader.dataset",),
     "data.val": ("val_dataloader.dataset",),
     "data.test": ("test_dataloader.dataset",),

@@ -221,6 +221,9 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("build(cfg.data.val)", "build(cfg.val_dataloader.dataset)"),
     ("cfg.data.val.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
     ("cfg.data.test.workers_per_gpu = 0", "cfg.test_dataloader.num_workers = 0"),
+    ("cfg.data.persistent_workers = False",
+     "cfg.train_dataloader.persistent_workers = False\ncfg.val_dataloader.persistent_workers = False\n"
+     "cfg.test_dataloader.persistent_workers = False"),
     ("loader = cfg.data.get('train_dataloader', {})", "loader = cfg.get('train_dataloader', {})"),
     ("cfg.data.val_dataloader.samples_per_gpu = 1", "cfg.val_dataloader.batch_size = 1"),
     ("cfg.data.train.pipeline.append(step)", "cfg.train_dataloader.dataset.pipeline.append(step)"),
