@@ -1,9 +1,9 @@
 """Print Python values as config expressions, the way MMPretrain's own configs are written.
 
 `dict(type='SGD', lr=0.1)` on one line when it fits in 79 columns, else its arguments together on
-the next line, else one argument per line with a trailing comma; lists one item per line. `Unknown` values and values that still
-carry their `.source` (a variable name, `{{_base_.x}}`, `0.1 * 8 / 256`) are printed as their
-original expression.
+the next line, else one argument per line with a trailing comma; lists one item per line.
+`Unknown` values and values that still carry their `.source` (a variable name, `{{_base_.x}}`,
+`0.1 * 8 / 256`) are printed as their original expression.
 """
 from __future__ import annotations
 

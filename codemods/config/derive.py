@@ -54,7 +54,9 @@ class Outcome:
 
     @property
     def changed(self) -> bool:
-        return bool(self.local_sources) or not same(self.written, self.current) and self.written is not MISSING
+        if self.local_sources:
+            return True
+        return self.written is not MISSING and not same(self.written, self.current)
 
 
 def _cache(cfg: ConfigFile) -> dict:

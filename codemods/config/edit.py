@@ -23,11 +23,13 @@ def expr_of(value: Value, indent: int = 0) -> cst.BaseExpression:
     return cst.parse_expression(to_code(value, indent))
 
 
-def assignment(key: str, value: Value, like: Optional[cst.SimpleStatementLine] = None) -> cst.SimpleStatementLine:
-    """`key = value` as a statement; `like` gives the comments and line ending to keep."""
-    stmt = cst.parse_statement(f"{key} = {cst.Module([]).code_for_node(expr_of(value, len(key) + 3))}\n")
+def assignment(key: str, value: Value, like=None) -> cst.SimpleStatementLine:
+    """`key = value` as a statement; `like` (a statement) gives the comments and line end to keep."""
+    code = cst.Module([]).code_for_node(expr_of(value, len(key) + 3))
+    stmt = cst.parse_statement(f"{key} = {code}\n")
     if like is not None:
-        stmt = stmt.with_changes(leading_lines=like.leading_lines, trailing_whitespace=like.trailing_whitespace)
+        stmt = stmt.with_changes(leading_lines=like.leading_lines,
+                                 trailing_whitespace=like.trailing_whitespace)
     return stmt
 
 

@@ -392,11 +392,17 @@ class RemovedKeysRule(Rule):
     def message(self, key, value, module) -> Optional[str]:
         code = _code_of(module, key)
         if key == "workflow":
-            if isinstance(value, (list, tuple)) and [tuple(v) for v in value if isinstance(v, (list, tuple))] == DEFAULT_WORKFLOW:
+            if _is_default_workflow(value):
                 return None  # the default: nothing is lost
             return (f"`{code}` removed: 1.x has no workflow; validation runs every "
                     "train_cfg.val_interval (val_cfg/val_dataloader)")
         return f"`{code}` removed. {GONE[key]}"
+
+
+def _is_default_workflow(value) -> bool:
+    if not isinstance(value, (list, tuple)):
+        return False
+    return [tuple(v) if isinstance(v, (list, tuple)) else v for v in value] == DEFAULT_WORKFLOW
 
 
 def _code_of(module: cst.Module, key: str) -> str:

@@ -39,7 +39,8 @@ def _wrapper_order(wrapper: dict) -> dict:
     """Keys in the order MMPretrain's configs write them."""
     order = ("type", "loss_scale", "optimizer", "paramwise_cfg", "constructor", "clip_grad",
              "accumulative_counts")
-    return {k: wrapper[k] for k in sorted(wrapper, key=lambda k: order.index(k) if k in order else len(order))}
+    rank = {key: i for i, key in enumerate(order)}
+    return {k: wrapper[k] for k in sorted(wrapper, key=lambda k: rank.get(k, len(order)))}
 
 
 class OptimWrapperKey(Derived):
@@ -212,7 +213,8 @@ class Schedule:
         policy = _policy(self.config)
         self.config.pop("policy", None)
         if policy is None:
-            self.notes.append("`policy` of the schedule is not a plain string; write `param_scheduler` by hand")
+            self.notes.append("`policy` of the schedule is not a plain string; "
+                              "write `param_scheduler` by hand")
             return None
         schedulers = self.warmup()
         if schedulers is None:
