@@ -115,11 +115,16 @@ def _old_local(cfg: ConfigFile, spec: Derived, key: str):
 
 
 def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
-    # Only a tree that really has 0.x keys is migrated: a 1.x tree is left as it is.
-    if all(cfg.merged(key) is MISSING for key in spec.needs or spec.sources):
+    # Only a tree that really has 0.x keys is migrated: a 1.x tree is left as it is. A 0.x key
+    # this file reads (`evaluation`) counts too when its bases are already 1.x.
+    required = spec.needs or spec.sources
+    has_old = any(cfg.merged(key) is not MISSING for key in required)
+    if not has_old and not any(key in cfg.statements for key in spec.reads):
         return MISSING
     keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))
     old = {key: old_merged(cfg, spec, key) for key in keys}
+    if all(old[key] is MISSING for key in required):
+        return MISSING
     unreadable = [k for k in spec.sources if isinstance(old[k], Unknown)]
     if unreadable:
         # Its content would be lost if the key were replaced: leave it to a person.

@@ -640,3 +640,18 @@ def test_code_inside_a_value_is_printed_back():
             by_epoch=True,
         )
     """, kind="config")
+
+
+def test_evaluation_interval_over_migrated_bases(tmp_path):
+    # Bases already 1.x (no runner anywhere): the child's 0.x evaluation.interval still lands
+    # in train_cfg before the evaluator rule replaces `evaluation`.
+    write(tmp_path, "schedule.py", "train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=1)\n"
+                                   "val_cfg = dict()\ntest_cfg = dict()\n")
+    check_transformed(LOOPS, """\
+        _base_ = 'schedule.py'
+        evaluation = dict(interval=5, metric='accuracy')
+    """, """\
+        _base_ = 'schedule.py'
+        evaluation = dict(interval=5, metric='accuracy')
+        train_cfg = dict(val_interval=5)
+    """, kind="config", path=tmp_path / "leaf.py")
