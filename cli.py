@@ -1,4 +1,4 @@
-"""mmcodemod command line: `run`, `rules`, `explain`. Thin: options in, `codemods` does the work."""
+"""mmcodemod command line: `run`, `verify`, `rules`, `explain`. Thin: options in, `codemods` does the work."""
 from __future__ import annotations
 
 import os
@@ -26,6 +26,7 @@ def main():
       mmcodemod run src/ configs/ --diff     # show what would change
       mmcodemod run . -i                     # review and apply hunk by hunk
       mmcodemod run . --check                # in CI: exit 1 while work is left
+      mmcodemod verify configs/              # after migrating: do the configs load?
       mmcodemod rules                        # list the rules
       mmcodemod explain MMC101               # what a rule does, with an example
       mmcodemod bot .                        # branch, migrate, commit, write PR body
@@ -176,6 +177,33 @@ def bot(paths, branch, patch, body, select, ignore, exclude, jobs, quiet):
     else:
         click.echo(f"mmcodemod bot: committed {commit[:12]} on {branch}; patch: {patch}; "
                    f"pull-request body: {body}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def verify(paths):
+    """Check that migrated configs load in MMEngine and use only MMPretrain 1.x types.
+
+    \b
+    Needs MMEngine and MMPretrain installed in this environment. Each config is
+    loaded with mmengine.Config.fromfile (_base_ resolved, custom_imports imported
+    from the current directory); then every `type` must be registered in the
+    MMPretrain registry that builds it, typed dicts may only hold arguments their
+    class accepts, and no 0.x key (data, optimizer, lr_config, runner, ...) may be
+    left. Nothing is built. Directories are searched for config files; their
+    _base_ folders are skipped (name one to check it).
+
+    \b
+    Exit codes: 0 no problem; 1 problems found (each printed as CONFIG: KEY: what);
+                2 MMEngine/MMPretrain not installed (the pip command is printed) or no config.
+
+    \b
+    Example:
+      mmcodemod verify configs/
+    """
+    from codemods import verify as verifier
+
+    sys.exit(verifier.run(paths, click.echo, lambda text: click.echo(text, err=True)))
 
 
 @main.command(context_settings=CONTEXT)
