@@ -28,28 +28,15 @@ MULTI_LABEL = {"VOC"}
 
 
 class _Pipelines(TodoTransformer):
+    """Converts the pipeline lists inside one top-level statement (TODOs go above it)."""
+
     rule_id = RULE_ID
 
     def __init__(self, evaluate=None) -> None:
         super().__init__()
         self.evaluate = evaluate
-        self.normalize: List[tuple] = []  # (top-level statement index, Normalize call)
-        self.index = -1
+        self.normalize: List[cst.Call] = []  # the Normalize transforms taken out
         self.changes = 0
-
-    def on_visit(self, node):
-        if isinstance(node, cst.BaseStatement) and self._depth == 0:
-            self.index += 1
-        if isinstance(node, cst.BaseStatement):
-            self._depth += 1
-        return super().on_visit(node)
-
-    def on_leave(self, original_node, updated_node):
-        if isinstance(original_node, cst.BaseStatement):
-            self._depth -= 1
-        return super().on_leave(original_node, updated_node)
-
-    _depth = 0
 
     def leave_List(self, original, updated):
         if not dp.is_pipeline(updated):
@@ -57,7 +44,7 @@ class _Pipelines(TodoTransformer):
         result = dp.convert_pipeline(updated, evaluate=self.evaluate)
         for message in result.todos:
             self.todo(message)
-        self.normalize += [(self.index, n) for n in result.normalize]
+        self.normalize += result.normalize
         self.changes += int(result.changed)
         return result.node
 
@@ -97,13 +84,18 @@ train_pipeline = [
     def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
-        visitor = _Pipelines(for_rule(module, ctx.path).evaluate)
-        updated = module.visit(visitor)
-        if visitor.changes:
-            ctx.record(self.id, visitor.changes)
-        if visitor.normalize:
-            updated = _add_preprocessor(updated, visitor.normalize, ctx)
-        return updated
+        evaluate = for_rule(module, ctx.path).evaluate
+        body, removed, changes = [], [], 0
+        for index, stmt in enumerate(module.body):
+            visitor = _Pipelines(evaluate)
+            body.append(stmt.visit(visitor))
+            removed += [(index, n) for n in visitor.normalize]
+            changes += visitor.changes
+        if not changes:
+            return module
+        ctx.record(self.id, changes)
+        updated = module.with_changes(body=body)
+        return _add_preprocessor(updated, removed, ctx) if removed else updated
 
 
 # ---------------------------------------------------------------- data_preprocessor
