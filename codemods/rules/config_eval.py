@@ -25,6 +25,9 @@ SINGLE_ITEMS = {"precision": "precision", "recall": "recall", "f1_score": "f1-sc
                 "support": "support"}
 MULTI_ITEMS = {"P": "precision", "R": "recall", "F1": "f1-score"}
 MOVED_BY_MMC4 = ("interval", "save_best", "rule")
+IMPLICIT_TODO = ("0.x evaluated accuracy (top-1/5) when no evaluation was set, and 1.x needs an "
+                 "evaluator with val_dataloader; if another base of your configs sets the "
+                 "evaluation, delete this one (MMEngine rejects a key that two bases set)")
 NOT_METRIC = ("by_epoch", "start", "gpu_collect", "tmpdir", "greater_keys", "less_keys",
               "efficient_test", "out_dir", "broadcast_bn_buffer")
 
@@ -86,6 +89,11 @@ test_evaluator = val_evaluator
         value = {"type": "Accuracy", "topk": (1, 5)}
         module = replace_keys(module, [], [("val_evaluator", value),
                                            ("test_evaluator", cst.Name("val_evaluator"))])
+        if cfg.local("_base_") is MISSING:
+            # a base file cannot see its siblings: one of them may set the evaluation
+            at = len(module.body) - 2
+            stmt = add_todo(module.body[at], RULE_ID, IMPLICIT_TODO)
+            module = module.with_changes(body=[*module.body[:at], stmt, *module.body[at + 1:]])
         ctx.record(RULE_ID)
         return module
 

@@ -127,9 +127,23 @@ def test_validation_data_without_evaluation_gets_0x_implicit_accuracy():
     data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
     """, """\
     data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
+    # TODO(mmcodemod): MMC503 0.x evaluated accuracy (top-1/5) when no evaluation was set, and 1.x needs an evaluator with val_dataloader; if another base of your configs sets the evaluation, delete this one (MMEngine rejects a key that two bases set)
     val_evaluator = dict(type='Accuracy', topk=(1, 5))
     test_evaluator = val_evaluator
     """, kind="config")
+
+
+def test_implicit_accuracy_in_a_child_needs_no_todo(tmp_path):
+    (tmp_path / "base.py").write_text("model = dict(type='ImageClassifier')\n")
+    check_transformed(RULE, """\
+    _base_ = './base.py'
+    data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
+    """, """\
+    _base_ = './base.py'
+    data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config", path=tmp_path / "child.py")
 
 
 def test_unknown_metric_and_options_get_todos():
