@@ -507,7 +507,9 @@ class ConfigAccess(Rule):
     title = "scripts: 0.x config keys read or set on a loaded config -> the 1.x keys"
     kind = CODE
     guide = "配置文件的通用改变; 从 MMClassification 0.x 迁移 / 配置文件"
-    triggers = ("cfg", "config", "Config")
+    # The prefilter's tokens: a config only comes from an OpenMMLab package (`cfg`/`config`
+    # alone would make most Python files candidates).
+    triggers = OPENMMLAB
     before = """\
 from mmengine.config import Config
 cfg = Config.fromfile(args.config)
@@ -530,7 +532,8 @@ cfg.resume = True
 
     def applies_to(self, kind: str, text: str) -> bool:
         # Three passes over the tree are not cheap: only OpenMMLab code that names a 0.x key.
-        return super().applies_to(kind, text) and bool(_PACKAGES.search(text) and _HEADS.search(text))
+        return (super().applies_to(kind, text) and any(t in text for t in ("cfg", "config", "Config"))
+                and bool(_PACKAGES.search(text) and _HEADS.search(text)))
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
