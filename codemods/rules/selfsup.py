@@ -433,6 +433,9 @@ def _preprocessor(cfg: ConfigFile, normalize: List[cst.Call]) -> Optional[dict]:
     model = cfg.merged("model")
     kind = plain(model.get("type")) if isinstance(model, dict) else None
     out = {"type": "SelfSupDataPreprocessor"} if kind in SELFSUP_MODELS else {}
+    classes = _augment_classes(model)
+    if classes is not None:  # 1.2's batch augments (Mixup, CutMix) read it from the preprocessor
+        out["num_classes"] = classes
     if not normalize:  # ToTensor alone scaled images to [0, 1]
         return {**out, "mean": [0, 0, 0], "std": [255, 255, 255], "to_rgb": True}
     value = cfg.evaluate(normalize[0])
@@ -443,6 +446,20 @@ def _preprocessor(cfg: ConfigFile, normalize: List[cst.Call]) -> Optional[dict]:
         return None
     # 0.x data sources read RGB images; 1.2 reads BGR and converts in the preprocessor
     return {**out, "mean": mean, "std": std, "to_rgb": True}
+
+
+def _augment_classes(model) -> Optional[int]:
+    """The number of classes of a classifier trained with batch augments (0.x gave it to each)."""
+    train_cfg = model.get("train_cfg") if isinstance(model, dict) else None
+    augments = train_cfg.get("augments") if isinstance(train_cfg, dict) else None
+    if not augments:
+        return None
+    augments = augments if isinstance(augments, (list, tuple)) else [augments]
+    head = model.get("head") if isinstance(model.get("head"), dict) else {}
+    for found in [a.get("num_classes") for a in augments if isinstance(a, dict)] + [head.get("num_classes")]:
+        if isinstance(plain(found), int):
+            return plain(found)
+    return None
 
 
 def _add_preprocessor(module: cst.Module, removed: Tuple[List[cst.Call], bool], path) -> cst.Module:

@@ -248,6 +248,9 @@ def _classification(model: dict, todos: List[str]) -> dict:
         return model
     out = CfgDict({k: v for k, v in model.items() if k != "head"})
     out["type"] = "ImageClassifier"
+    if plain(out.get("with_sobel", False)):
+        todos.append("with_sobel: 1.2's ImageClassifier has no Sobel input layer; port it (a "
+                     "backbone wrapper) or drop with_sobel and use a model trained without it")
     if isinstance(out.get("backbone"), dict) and _type(out["backbone"]) == "MIMVisionTransformer":
         out["backbone"] = _mim_vit(out["backbone"], todos)
     if neck is not None and "neck" not in out:

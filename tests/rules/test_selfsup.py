@@ -766,3 +766,17 @@ def test_validation_set_gets_accuracy(tmp_path):
     val_evaluator = dict(type='Accuracy', topk=(1, ))
     test_evaluator = val_evaluator
     """, path=path)
+
+
+def test_preprocessor_num_classes_for_batch_augments(tmp_path):
+    # MMSelfSup's fine-tuning benchmarks: Mixup/CutMix in 1.2 need num_classes in the data
+    # preprocessor (1.2's mae benchmark writes num_classes=1000 there)
+    _write(tmp_path, "model.py", """\
+    model = dict(type='Classification', head=dict(type='MAEFinetuneHead', num_classes=1000),
+                 train_cfg=dict(augments=[dict(type='BatchMixup', alpha=0.8, num_classes=1000)]))
+    """)
+    child = _write(tmp_path, "child.py", "")
+    result = migrate("_base_ = 'model.py'\n" + MOCO_DATA, DATA, "config", path=child)
+    assert ast.unparse(ast.parse(result).body[1]) == (
+        "data_preprocessor = dict(num_classes=1000, mean=[123.675, 116.28, 103.53], "
+        "std=[58.395, 57.12, 57.375], to_rgb=True)")
