@@ -205,6 +205,8 @@ def convert_transform(call: cst.Call, evaluate: Optional[Callable] = None) -> Co
         return _policies(call, name, evaluate)
     if name == "Lighting" and evaluate is not None and has_spread(call):
         return _lighting_spread(call, evaluate)
+    if name == "LoadImageFromFile" and evaluate is not None:
+        return _load_image_variable(_load_image(call), evaluate)
     convert = _CONVERTERS.get(name)
     if convert is not None:
         return convert(call)
@@ -265,6 +267,18 @@ def _load_image(call):
         # mmcv 1.x "disk" is mmengine's "local" file backend
         new = set_kwarg(new, "backend_args", set_kwarg(backend, "backend", quote("local")))
     return _same(call, new)
+
+
+def _load_image_variable(converted: Converted, evaluate) -> Converted:
+    """`backend_args=file_client_args` where that variable still names mmcv 1.x's "disk"."""
+    node = kwarg_value(converted.nodes[0], "backend_args")
+    if node is None or is_dict_call(node):
+        return converted
+    value = evaluate(node)
+    if isinstance(value, dict) and value.get("backend") == "disk":
+        converted.todos.append("backend_args: mmengine calls the 'disk' file backend 'local'; "
+                               "change it where the variable is set")
+    return converted
 
 
 def _random_flip(call):

@@ -383,3 +383,16 @@ def test_transform_after_normalize_gets_a_todo():
         dict(type='PackInputs')
     ]
     """, kind="config")
+
+
+def test_file_client_args_variable():
+    check_transformed(RULE, """\
+    file_client_args = dict(backend='disk')
+    train_pipeline = [dict(type='LoadImageFromFile', file_client_args=file_client_args),
+                      dict(type='Collect', keys=['img'])]
+    """, """\
+    file_client_args = dict(backend='disk')
+    # TODO(mmcodemod): MMC502 backend_args: mmengine calls the 'disk' file backend 'local'; change it where the variable is set
+    train_pipeline = [dict(type='LoadImageFromFile', backend_args=file_client_args),
+                      dict(type='PackInputs')]
+    """, kind="config")
