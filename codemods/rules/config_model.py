@@ -190,10 +190,10 @@ class Pretrained(Rule):
 
 class ScopedTypes(Rule):
     id = "MMC506"
-    title = "Scoped types 'mmcls.X' -> 'mmpretrain.X'"
+    title = "Scoped types 'mmcls.X' -> 'mmpretrain.X', _scope_='mmcls' -> 'mmpretrain'"
     kind = CONFIG
     guide = "配置文件的通用改变 / 新字段 default_scope"
-    triggers = ("mmcls.",)
+    triggers = ("mmcls.", "_scope_")
     before = "model = dict(type='mmcls.ImageClassifier')\n"
     after = "model = dict(type='mmpretrain.ImageClassifier')\n"
 
@@ -207,10 +207,13 @@ class ScopedTypes(Rule):
         class _Types(cst.CSTTransformer):
             def leave_Arg(self, original, updated):
                 text = dp.string_value(updated.value)
-                if updated.keyword is not None and updated.keyword.value == "type" \
-                        and text is not None and text.startswith("mmcls."):
+                key = updated.keyword.value if updated.keyword is not None else None
+                if key == "type" and text is not None and text.startswith("mmcls."):
                     changes.append(1)
                     return updated.with_changes(value=dp.quote("mmpretrain." + text[len("mmcls."):]))
+                if key == "_scope_" and text == "mmcls":
+                    changes.append(1)
+                    return updated.with_changes(value=dp.quote("mmpretrain"))
                 return updated
 
         updated = module.visit(_Types())

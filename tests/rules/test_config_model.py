@@ -132,10 +132,10 @@ def test_pretrained_to_init_cfg():
 def test_scoped_types():
     check_transformed(SCOPE, """\
     model = dict(type='mmcls.ImageClassifier', head=dict(type="mmcls.LinearClsHead"))
-    data = dict(samples_per_gpu=1)
+    data = dict(samples_per_gpu=1, train=dict(_scope_='mmcls', type='CustomDataset'))
     """, """\
     model = dict(type='mmpretrain.ImageClassifier', head=dict(type='mmpretrain.LinearClsHead'))
-    data = dict(samples_per_gpu=1)
+    data = dict(samples_per_gpu=1, train=dict(_scope_='mmpretrain', type='CustomDataset'))
     """, kind="config")
 
 
