@@ -51,6 +51,7 @@ class Outcome:
     current: object
     local_sources: List[str]
     notes: List[str] = field(default_factory=list)
+    failed: bool = False  # the file sets old keys but the new value could not be built
 
     @property
     def changed(self) -> bool:
@@ -158,7 +159,7 @@ def outcome(cfg: ConfigFile, spec: Derived) -> Outcome:
         if local_sources and not notes:
             notes.append(f"could not build `{spec.key}` from {', '.join(local_sources)}; "
                          "write it by hand")
-        return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes)
+        return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes, failed=bool(local_sources))
     return Outcome(spec.key, override(inherited, value), cfg.local(spec.key), local_sources, notes)
 
 
@@ -170,7 +171,9 @@ def apply(module: cst.Module, path, rule_id: str, specs: Sequence[Derived], ctx=
         return _todo_on(module, blocked[0], rule_id,
                         f"{', '.join(blocked)} built or changed by code; migrate by hand")
     outcomes = [outcome(cfg, spec) for spec in specs]
-    old = [k for o in outcomes for k in o.local_sources]
+    # A key that one spec could not build from keeps its old keys, even if another spec used them.
+    kept = {k for spec, o in zip(specs, outcomes) if o.failed for k in spec.sources}
+    old = [k for o in outcomes for k in o.local_sources if k not in kept]
     new = [(o.key, o.written) for o in outcomes if o.changed and o.written is not MISSING]
     if old or new:
         module = replace_keys(module, dict.fromkeys(old), new)
