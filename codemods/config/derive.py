@@ -184,18 +184,17 @@ def apply(module: cst.Module, path, rule_id: str, specs: Sequence[Derived], ctx=
         names = ", ".join(cfg.unreadable_bases())
         module = _todo_on(module, "_base_", rule_id, f"`_base_` file {names} could not be read; "
                           f"check {', '.join(touched)} against it")
-    for o in outcomes:
+    for spec, o in zip(specs, outcomes):
         for note in o.notes:
-            module = _todo_on(module, o.key if statement_of(module, o.key) is not None
-                              else _first_present(module, o, specs), rule_id, note)
+            module = _todo_on(module, _place(module, spec, specs), rule_id, note)
     return module
 
 
-def _first_present(module, o, specs):
-    for spec in specs:
-        for key in (*spec.sources, spec.key):
-            if statement_of(module, key) is not None:
-                return key
+def _place(module, spec: Derived, specs: Sequence[Derived]):
+    """Where a note about `spec` goes: its new key, else its old keys, else the rule's keys."""
+    for key in (spec.key, *spec.sources, *(k for s in specs for k in (*s.sources, s.key))):
+        if statement_of(module, key) is not None:
+            return key
     return None
 
 

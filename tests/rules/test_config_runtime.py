@@ -327,3 +327,17 @@ def test_explain_examples_are_what_the_rule_does(rule_id):
     rule = get_rule(rule_id)
     check_transformed(rule_id, textwrap.dedent(rule.before).lstrip("\n"),
                       textwrap.dedent(rule.after).lstrip("\n"), kind="config")
+
+
+def test_unreadable_checkpoint_config_keeps_log_config_too():
+    # default_hooks cannot be built: log_config (its logger interval) must stay for the person
+    # writing default_hooks, although the visualizer could be built from it.
+    check_transformed(HOOKS, """\
+        checkpoint_config = make_checkpoint()
+        log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+    """, textwrap.dedent("""\
+        # TODO(mmcodemod): MMC411 checkpoint_config cannot be read without running code; write `default_hooks` by hand
+        checkpoint_config = make_checkpoint()
+        log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+        default_scope = 'mmpretrain'
+    """) + LOCAL_VISUALIZER, kind="config")
