@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 
+import keyword
+
 import libcst as cst
 
 # ---------------------------------------------------------------- small CST helpers
@@ -20,6 +22,34 @@ import libcst as cst
 
 def is_dict_call(node) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict"
+
+
+def as_call(node):
+    """`{'type': 'Resize', 'size': 256}` -> `dict(type='Resize', size=256)` (same value), so that
+    the rules see one form; other nodes (and dicts with non-identifier keys) are returned as is."""
+    if not isinstance(node, cst.Dict):
+        return node
+    args = []
+    for element in node.elements:
+        if isinstance(element, cst.StarredDictElement):
+            args.append(cst.Arg(value=element.value, star="**", comma=element.comma))
+            continue
+        key = string_value(element.key)
+        if key is None or not key.isidentifier() or keyword.iskeyword(key):
+            return node
+        args.append(new_arg(key, element.value).with_changes(comma=element.comma))
+    return cst.Call(func=cst.Name("dict"), args=args,
+                    whitespace_before_args=node.lbrace.whitespace_after)
+
+
+def braces_to_calls(node: cst.CSTNode) -> cst.CSTNode:
+    """`as_call` on every dict display inside `node`."""
+
+    class _Calls(cst.CSTTransformer):
+        def leave_Dict(self, original, updated):
+            return as_call(updated)
+
+    return node.visit(_Calls())
 
 
 def kwarg(call: cst.Call, name: str) -> Optional[cst.Arg]:
@@ -491,7 +521,8 @@ def is_pipeline(node) -> bool:
     """A list of transforms (not an AutoAugment policy list, not a list of datasets)."""
     if not isinstance(node, cst.List):
         return False
-    names = {type_name(e.value) for e in node.elements if is_dict_call(e.value)}
+    calls = [as_call(e.value) for e in node.elements]
+    names = {type_name(c) for c in calls if is_dict_call(c)}
     return bool(names & PIPELINE_MARKERS)
 
 
@@ -508,6 +539,7 @@ def convert_pipeline(node: cst.List, keep_normalize: bool = False,
     """Convert each transform; ToTensor/ImageToTensor/Collect become one PackInputs where Collect
     was, Normalize is removed (returned, for the data preprocessor) unless `keep_normalize`."""
     result = PipelineResult(node)
+    node = node.with_changes(elements=[e.with_changes(value=as_call(e.value)) for e in node.elements])
     elements: List[cst.Element] = []
     if any(type_name_of(e) == "PackInputs" for e in node.elements):
         return result  # already 1.x: converting again would rename `scale` twice

@@ -70,6 +70,8 @@ test_dataloader = val_dataloader
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
         at = dp.find_assign(module, "data")
+        if at is not None and isinstance(dp.top_assign(module.body[at])[1], cst.Dict):
+            module = _data_as_call(module, at)
         if at is None or not dp.is_dict_call(dp.top_assign(module.body[at])[1]):
             return _global_sampler(module, ctx)
         stmt = module.body[at]
@@ -98,6 +100,13 @@ test_dataloader = val_dataloader
         module = _drop_global_sampler(module.with_changes(body=body))
         ctx.record(RULE_ID)
         return module
+
+
+def _data_as_call(module, at):
+    """`data = {...}` -> `data = dict(...)`: one form for the conversion below."""
+    stmt = module.body[at]
+    small = stmt.body[0].with_changes(value=dp.braces_to_calls(stmt.body[0].value))
+    return module.with_changes(body=[*module.body[:at], stmt.with_changes(body=[small]), *module.body[at + 1:]])
 
 
 def _inherited_datasets(cfg) -> dict:

@@ -367,3 +367,14 @@ def test_list_of_datasets_and_old_sampler_options():
         dataset=dict(type='ConcatDataset', datasets=[dict(type='CIFAR10', data_root='a', split='train'), dict(type='CIFAR10', data_root='b', split='train')]),
         sampler=dict(type='RepeatAugSampler', shuffle=True))
     """, kind="config")
+
+
+def test_brace_dicts():
+    check_transformed(RULE, """\
+    data = {'samples_per_gpu': 8, 'val': {'type': 'CIFAR10', 'data_prefix': 'd', 'test_mode': True}}
+    """, """\
+    val_dataloader = dict(
+        batch_size=8,
+        dataset=dict(type='CIFAR10', data_root='d', split='test'),
+        sampler=dict(type='DefaultSampler', shuffle=False))
+    """, kind="config")

@@ -17,6 +17,12 @@ RULE = "MMC503"
     test_evaluator = val_evaluator
     model = dict(type='ImageClassifier')
     """,
+    # a migrated file with its own evaluator: no implicit accuracy on top
+    """\
+    val_dataloader = dict(dataset=dict(type='ImageNet', data_root='data/imagenet', split='val'))
+    val_evaluator = dict(type='Accuracy', topk=(1, 3))
+    test_evaluator = val_evaluator
+    """,
     # a child of a base config: its validation set and evaluation come from the base
     """\
     _base_ = ['./base.py']
@@ -160,12 +166,4 @@ def test_unknown_metric_and_options_get_todos():
     """, """\
     # TODO(mmcodemod): MMC503 evaluation.metric is not a literal: write val_evaluator/test_evaluator
     evaluation = dict(metric=METRICS)
-    """, kind="config")
-
-
-def test_migrated_file_with_its_own_evaluator_is_left_alone():
-    check_noop(RULE, """\
-    val_dataloader = dict(dataset=dict(type='ImageNet', data_root='data/imagenet', split='val'))
-    val_evaluator = dict(type='Accuracy', topk=(1, 3))
-    test_evaluator = val_evaluator
     """, kind="config")

@@ -29,6 +29,12 @@ RULE = "MMC502"
     ]
     model = dict(type='ImageClassifier')
     """,
+    # a 1.x pipeline written with brace dicts stays as written
+    """\
+    model = dict(type='ImageClassifier')
+    test_pipeline = [{'type': 'ResizeEdge', 'scale': 256}, {'type': 'PackInputs'}]
+    other = dict(type='Collect')
+    """,
     # a user transform list in a script-like config without 0.x markers
     """\
     model = dict(type='ImageClassifier')
@@ -395,4 +401,14 @@ def test_file_client_args_variable():
     # TODO(mmcodemod): MMC502 backend_args: mmengine calls the 'disk' file backend 'local'; change it where the variable is set
     train_pipeline = [dict(type='LoadImageFromFile', backend_args=file_client_args),
                       dict(type='PackInputs')]
+    """, kind="config")
+
+
+def test_brace_dicts():
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    test_pipeline = [{'type': 'Resize', 'size': (256, -1)}, {'type': 'Collect', 'keys': ['img']}]
+    """, """\
+    model = dict(type='ImageClassifier')
+    test_pipeline = [dict(type='ResizeEdge', scale=256, edge='short'), dict(type='PackInputs')]
     """, kind="config")
