@@ -249,8 +249,8 @@ class Schedule:
         iters = self.config.pop("warmup_iters", 0)
         ratio = self.config.pop("warmup_ratio", 0.1)
         warm_by_epoch = self.config.pop("warmup_by_epoch", False)
-        if kind is None:
-            return []
+        if kind is None or iters == 0:
+            return []  # no warmup (mmcv ignored a warmup of 0 iterations)
         if self.momentum:
             self.notes.append("momentum warmup has no MMEngine equivalent; add a momentum scheduler by hand")
             return []

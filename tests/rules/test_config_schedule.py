@@ -655,3 +655,9 @@ def test_evaluation_interval_over_migrated_bases(tmp_path):
         evaluation = dict(interval=5, metric='accuracy')
         train_cfg = dict(val_interval=5)
     """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_warmup_of_zero_iterations_is_no_warmup():
+    check_transformed(SCHED, "lr_config = dict(policy='exp', gamma=0.9, warmup='linear', warmup_iters=0)\n",
+                      "param_scheduler = dict(type='ExponentialLR', gamma=0.9, by_epoch=True)\n",
+                      kind="config")
