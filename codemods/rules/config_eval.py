@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from codemods.config import MISSING, Unknown, for_rule, replace_keys
+from codemods.config import MISSING, for_rule, replace_keys
 from codemods.rules.imports import without_header_duplicates
 from codemods.rule import CONFIG, Context, Rule
 from codemods.todo import add_todo
@@ -64,8 +64,9 @@ test_evaluator = val_evaluator
             new = []  # only loop/checkpoint options, which the MMC4 rules moved
         else:
             merged = cfg.merged("evaluation")
-            metric = merged.get("metric", "accuracy") if isinstance(merged, dict) else Unknown
-            evaluators, notes = convert_metrics(metric, merged.get("metric_options"))
+            merged = merged if isinstance(merged, dict) else {"metric": None}
+            evaluators, notes = convert_metrics(merged.get("metric", "accuracy"),
+                                                merged.get("metric_options"))
             todos += notes
             if evaluators is None:
                 return _todo(module, cfg, *todos)
