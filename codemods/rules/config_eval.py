@@ -62,6 +62,11 @@ test_evaluator = val_evaluator
                  for k in local if k in NOT_METRIC]
         if "metric" not in local and "metric_options" not in local:
             new = []  # only loop/checkpoint options, which the MMC4 rules moved
+        elif "metric" not in local and cfg.inherited("evaluation") is MISSING \
+                and cfg.inherited("val_evaluator") is not MISSING:
+            # the base is migrated already: its metric is not readable as a 0.x name any more
+            return _todo(module, cfg, "evaluation.metric_options overrides a base that has "
+                         "val_evaluator: set these options on val_evaluator/test_evaluator")
         else:
             merged = cfg.merged("evaluation")
             merged = merged if isinstance(merged, dict) else {"metric": None}

@@ -167,3 +167,15 @@ def test_unknown_metric_and_options_get_todos():
     # TODO(mmcodemod): MMC503 evaluation.metric is not a literal: write val_evaluator/test_evaluator
     evaluation = dict(metric=METRICS)
     """, kind="config")
+
+
+def test_metric_options_over_a_migrated_base(tmp_path):
+    (tmp_path / "base.py").write_text("val_evaluator = dict(type='AveragePrecision')\n")
+    check_transformed(RULE, """\
+    _base_ = ['./base.py']
+    evaluation = dict(metric_options=dict(thr=0.6))
+    """, """\
+    _base_ = ['./base.py']
+    # TODO(mmcodemod): MMC503 evaluation.metric_options overrides a base that has val_evaluator: set these options on val_evaluator/test_evaluator
+    evaluation = dict(metric_options=dict(thr=0.6))
+    """, kind="config", path=tmp_path / "child.py")
