@@ -159,7 +159,7 @@ def _split_loader(data, split, args, type_of, sampler, bases, todos) -> dict:
     """Arguments of one split's dataloader ({} when the split needs none)."""
     override = dp.kwarg_value(data, f"{split}_dataloader")
     if dp.is_dict_call(override):
-        args.update(_loader_args(override, todos))
+        args.update(_loader_args(override, todos, where=f"data.{split}_dataloader"))
     delete = dp.kwarg(data, "_delete_")
     dataset = dp.kwarg_value(data, split)
     if dp.is_dict_call(dataset):
@@ -184,7 +184,8 @@ def _split_loader(data, split, args, type_of, sampler, bases, todos) -> dict:
     return args
 
 
-def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False) -> dict:
+def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False,
+                 where: str = "data") -> dict:
     args = {}
     for arg in call.args:
         name = arg.keyword.value if arg.keyword is not None else None
@@ -199,9 +200,9 @@ def _loader_args(call: cst.Call, todos: List[str], only_loader: bool = False) ->
         elif name in (*SPLITS, *(f"{s}_dataloader" for s in SPLITS), "_delete_", "sampler_cfg"):
             continue
         elif name is None:
-            todos.append("data: a `**` spread cannot be split into dataloaders; move its keys")
+            todos.append(f"{where}: a `**` spread cannot be split into dataloaders; move its keys")
         else:
-            todos.append(f"data.{name} has no 1.2 dataloader equivalent; set it where it belongs")
+            todos.append(f"{where}.{name} has no 1.2 dataloader equivalent; set it where it belongs")
     return args
 
 
