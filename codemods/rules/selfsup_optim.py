@@ -18,7 +18,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from codemods.config import MISSING, CfgDict, ConfigFile, plain, replace_keys
+from codemods.config import MISSING, CfgDict, ConfigFile, assignment, plain, replace_keys
 from codemods.config.model import assign_target, load, remember_original
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import _todos_on
@@ -171,33 +171,49 @@ optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1), ac
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         remember_original(module, ctx.path)
-        original = module
-        hook = _original_hook(module, ctx.path)
         cfg = ConfigFile(module, ctx.path)
-        if cfg.local("optimizer_config") == {}:
+        current = cfg.local("optimizer_config")
+        if current == {}:
             return _drop_empty_hook(module, ctx, self.id)
-        if hook is None or cfg.local("optimizer_config") is not MISSING:
-            return module  # nothing of it, or the schedule rules did not run: leave it to them
-        resolved: List[str] = []
-        interval = plain(hook.get("update_interval", 1))
-        if isinstance(interval, int) and interval >= 1:
-            if interval > 1:
-                module = _set_accumulation(module, cfg, interval)
-            resolved.append("update_interval")  # 1 is no accumulation: nothing to write
-        frozen = hook.get("frozen_layers_cfg")
-        if isinstance(frozen, dict) and frozen:
-            module, done = _swav_frozen(module, frozen)
-            resolved += ["frozen_layers_cfg"] if done else []
-        new = _drop_todo_about(module, resolved)
-        if not new.deep_equals(original):
+        kept = isinstance(current, dict)  # the schedule rule kept it for options it cannot place
+        hook = current if kept else _original_hook(module, ctx.path) if current is MISSING else None
+        if not isinstance(hook, dict) or (kept and not set(hook) <= MINE):
+            return module
+        new, resolved = _migrate(module, cfg, hook)
+        if kept and set(resolved) != set(hook):
+            return module  # something is left for a person: keep the whole key with its TODO
+        new = _drop_todo_about(new, resolved)
+        if kept:
+            new = _drop_empty_hook(new, ctx, self.id)
+        if not new.deep_equals(module):
             ctx.record(self.id)
         return new
+
+
+#: the DistOptimizerHook options this rule places
+MINE = {"update_interval", "frozen_layers_cfg"}
+
+
+def _migrate(module: cst.Module, cfg: ConfigFile, hook: dict):
+    """(module, options placed): accumulative_counts, SwAVHook(frozen_layers_cfg)."""
+    resolved: List[str] = []
+    interval = plain(hook.get("update_interval", 1))
+    if isinstance(interval, int) and interval >= 1:
+        if interval > 1:
+            module = _set_accumulation(module, cfg, interval)
+        resolved.append("update_interval")  # 1 is no accumulation: nothing to write
+    frozen = hook.get("frozen_layers_cfg")
+    if isinstance(frozen, dict) and frozen:
+        module, done = _swav_frozen(module, frozen)
+        resolved += ["frozen_layers_cfg"] if done else []
+    return module, resolved
 
 
 def _drop_empty_hook(module: cst.Module, ctx: Context, rule_id: str) -> cst.Module:
     """`optimizer_config = dict()` (MMSelfSup's runtime default: a DistOptimizerHook without
     options) is MMEngine's default OptimWrapper: nothing to write, in a file without `optimizer`
-    too (where the schedule rule asked to move it next to the optimizer)."""
+    too (where the schedule rule asked to move it next to the optimizer). Also removes one whose
+    options this rule has placed."""
     body = [s for s in module.body if assign_target(s) != "optimizer_config"]
     if len(body) == len(module.body):
         return module
@@ -213,9 +229,16 @@ def _drop_empty_hook(module: cst.Module, ctx: Context, rule_id: str) -> cst.Modu
 
 def _set_accumulation(module, cfg: ConfigFile, counts: int):
     wrapper = cfg.local("optim_wrapper")
-    new = CfgDict(wrapper) if isinstance(wrapper, dict) else CfgDict()
-    new["accumulative_counts"] = counts
-    return replace_keys(module, ["optim_wrapper"], [("optim_wrapper", new)])
+    if isinstance(wrapper, dict):
+        return replace_keys(module, ["optim_wrapper"], [("optim_wrapper", CfgDict(wrapper, accumulative_counts=counts))])
+    # an override of the base's optim_wrapper, where the 0.x hook was
+    return insert_before(module, "optimizer_config", "optim_wrapper", {"accumulative_counts": counts})
+
+
+def insert_before(module: cst.Module, anchor: str, key: str, value) -> cst.Module:
+    index = next((i for i, s in enumerate(module.body) if assign_target(s) == anchor), len(module.body))
+    stmt = assignment(key, value)
+    return module.with_changes(body=[*module.body[:index], stmt, *module.body[index:]])
 
 
 def _swav_frozen(module, frozen: dict):

@@ -109,3 +109,28 @@ def test_empty_optimizer_config_goes():
     """, """\
     log_level = 'INFO'
     """)
+
+
+def test_kept_optimizer_config_with_update_interval():
+    # the schedule rule keeps optimizer_config (with a TODO) when it cannot place an option
+    check_transformed("MMC607", """\
+    _base_ = 'base.py'
+    update_interval = 8
+    # optimizer
+    # TODO(mmcodemod): MMC401 optimizer_config options update_interval were not migrated; set them on `optim_wrapper` if it supports them
+    optimizer_config = dict(update_interval=update_interval)
+    log_level = 'INFO'
+    """, """\
+    _base_ = 'base.py'
+    update_interval = 8
+    optim_wrapper = dict(accumulative_counts=8)
+    # optimizer
+    log_level = 'INFO'
+    """)
+
+
+def test_kept_optimizer_config_with_other_options_is_left():
+    check_noop("MMC607", """\
+    # TODO(mmcodemod): MMC401 optimizer_config options detect_anomalous_params were not migrated
+    optimizer_config = dict(update_interval=2, detect_anomalous_params=True)
+    """, kind="config")
