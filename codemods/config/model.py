@@ -18,7 +18,8 @@ import libcst as cst
 from codemods.config.merge import merge
 from codemods.config.values import MISSING, Evaluator, Unknown, detached
 
-_ORIGINALS: Dict[str, cst.Module] = {}  # real path -> first module seen (the user's original)
+# real path -> text of the first module seen (the user's original); text, not trees, to stay small
+_ORIGINALS: Dict[str, str] = {}
 _FILES: Dict[str, "ConfigFile"] = {}  # real path -> parsed base file
 _LOADING = set()  # real paths of files whose bases are being loaded
 MAX_DEPTH = 20  # _base_ chains deeper than this are treated as cycles
@@ -26,7 +27,9 @@ MAX_DEPTH = 20  # _base_ chains deeper than this are treated as cycles
 
 def remember_original(module: cst.Module, path: Optional[Path]) -> None:
     if path is not None:
-        _ORIGINALS.setdefault(_key(path), module)
+        key = _key(path)
+        if key not in _ORIGINALS:
+            _ORIGINALS[key] = module.code
 
 
 def _key(path) -> str:
@@ -200,13 +203,14 @@ def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
         return None  # a `_base_` cycle: the file that closes it reads as unknown
     if key in _FILES:
         return _FILES[key]
-    module = _ORIGINALS.get(key)
-    if module is None:
-        try:
+    try:
+        original = _ORIGINALS.get(key)
+        if original is not None:
+            module = cst.parse_module(original)
+        else:
             module = cst.parse_module(Path(path).read_bytes())
-        except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
-            return None
-        _ORIGINALS[key] = module
+    except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
+        return None
     _LOADING.add(key)
     try:
         config = ConfigFile(module, Path(path), depth)
