@@ -31,9 +31,17 @@ CHECKPOINT_OPTIONS = ("interval", "by_epoch", "save_optimizer", "out_dir", "max_
 # mmcv TextLoggerHook options that MMEngine's LoggerHook takes (by_epoch is renamed).
 LOGGER_OPTIONS = ("ignore_last", "interval_exp_name", "out_dir", "out_suffix", "keep_local",
                   "file_client_args")
-# 0.x metric names that `save_best` may name -> MMPretrain 1.x names.
-METRIC_NAMES = {"accuracy_top-1": "accuracy/top1", "accuracy_top-5": "accuracy/top5",
-                "accuracy": "accuracy/top1"}
+# 0.x metric names that `save_best` may name -> MMPretrain 1.2 names (evaluator prefix / key:
+# Accuracy 'accuracy/topK', SingleLabelMetric 'single-label/...', AveragePrecision and
+# MultiLabelMetric 'multi-label/...', with '_micro' for the overall (OP/OR/OF1) averages).
+METRIC_NAMES = {
+    "accuracy_top-1": "accuracy/top1", "accuracy_top-5": "accuracy/top5", "accuracy": "accuracy/top1",
+    "precision": "single-label/precision", "recall": "single-label/recall",
+    "f1_score": "single-label/f1-score", "mAP": "multi-label/mAP",
+    "CP": "multi-label/precision", "CR": "multi-label/recall", "CF1": "multi-label/f1-score",
+    "OP": "multi-label/precision_micro", "OR": "multi-label/recall_micro",
+    "OF1": "multi-label/f1-score_micro",
+}
 
 
 class DefaultHooksKey(Derived):

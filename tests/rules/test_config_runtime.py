@@ -341,3 +341,21 @@ def test_unreadable_checkpoint_config_keeps_log_config_too():
         log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
         default_scope = 'mmpretrain'
     """) + LOCAL_VISUALIZER, kind="config")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("accuracy_top-1", "accuracy/top1"),  # Accuracy: prefix 'accuracy', key 'top1'
+    ("f1_score", "single-label/f1-score"),  # SingleLabelMetric: prefix 'single-label'
+    ("mAP", "multi-label/mAP"),  # AveragePrecision: prefix 'multi-label'
+    ("OF1", "multi-label/f1-score_micro"),  # MultiLabelMetric(average='micro')
+])
+def test_save_best_metric_names(tmp_path, old, new):
+    write(tmp_path, "runtime.py", "checkpoint_config = dict(interval=1)\nlog_config = dict(interval=100)\n")
+    check_transformed(HOOKS, f"""\
+        _base_ = 'runtime.py'
+        evaluation = dict(interval=1, save_best='{old}')
+    """, f"""\
+        _base_ = 'runtime.py'
+        evaluation = dict(interval=1, save_best='{old}')
+        default_hooks = dict(checkpoint=dict(save_best='{new}'))
+    """, kind="config", path=tmp_path / "leaf.py")
