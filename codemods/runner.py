@@ -115,11 +115,11 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
     sink = _make_sink(settings, console)
     progress = Progress(len(files), enabled=sys.stderr.isatty() and not settings.quiet and len(files) > 50)
     results = _results(files, options, settings.jobs or engine.default_jobs())
-    if settings.mode == WRITE:
-        # Config rules read `_base_` files from disk: finish reading before writing anything, so
-        # that no worker reads a base this run has already rewritten.
-        results = list(results)
     try:
+        if settings.mode in (WRITE, INTERACTIVE):
+            # Config rules read `_base_` files from disk: finish reading before writing anything,
+            # so that no worker reads a base this run (or this review) has already rewritten.
+            results = list(results)
         for result in results:
             progress.step()
             _count(result, totals, console)
