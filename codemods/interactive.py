@@ -41,7 +41,7 @@ class Review:
 
 class Reviewer:
     def __init__(self, out: TextIO = None, inp: TextIO = None, color: bool = True,
-                 remigrate: Optional[Callable[[str], str]] = None) -> None:
+                 remigrate: Optional[Callable[[str, str], str]] = None) -> None:
         self.out = out or sys.stdout
         self.inp = inp or sys.stdin
         self.color = color
@@ -125,6 +125,6 @@ class Reviewer:
         if names:
             self.echo(f"warning: {display}: the declined hunks leave {', '.join(names)} used but no "
                       "longer defined or imported", fg="red")
-        if self.remigrate is not None and self.remigrate(text) != text:
+        if self.remigrate is not None and self.remigrate(text, result.path) != text:
             self.echo(f"note: {display}: {len(file_hunks) - len(accepted)} declined hunk(s) left "
                       "unmigrated; a later run will offer them again", fg="yellow")

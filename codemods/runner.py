@@ -264,7 +264,7 @@ class _InteractiveSink(_Sink):
 
         rules = select_rules(settings.select, settings.ignore)
         self.reviewer = Reviewer(color=settings.color,
-                                 remigrate=lambda text: _remigrate(text, rules))
+                                 remigrate=lambda text, path: _remigrate(text, path, rules))
 
     def apply(self, result):
         from codemods.interactive import Quit
@@ -282,9 +282,10 @@ class _InteractiveSink(_Sink):
         return True
 
 
-def _remigrate(text: str, rules) -> str:
+def _remigrate(text: str, path: str, rules) -> str:
     try:
-        return engine.migrate_text(text, None, rules).new
+        # The path lets config rules read the file's `_base_` tree, as in the first pass.
+        return engine.migrate_text(text, Path(path), rules).new
     except Exception:  # the review result compiled; a failure here only loses a note
         return text
 
