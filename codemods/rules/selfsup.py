@@ -13,6 +13,14 @@ by `PackInputs`, and normalisation is the `data_preprocessor` (SelfSupDataPrepro
 
 Datasets of algorithms MMPretrain 1.2 does not have (DeepCluster, RelativeLoc, RotationPred)
 keep their `data` with a TODO.
+
+The MMSelfSup family (MMC6, after the general config rules MMC4/MMC5, which leave data with a
+`data_source` to MMC601 - see `uses_data_source`):
+- MMC601 data, pipelines (`selfsup_fold`, `selfsup_pipeline`), data_preprocessor (this module);
+- MMC602 model, MMC603 custom hooks (`selfsup_model`);
+- MMC604 0.x top-level `train_cfg = {}` / `test_cfg = {}` (this module);
+- MMC605 StepFixCosineAnnealing (`selfsup_schedule`);
+- MMC606 paramwise_options, MMC607 DistOptimizerHook options (`selfsup_optim`).
 """
 from __future__ import annotations
 
