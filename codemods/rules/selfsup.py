@@ -102,7 +102,10 @@ data = dict(
 """
     after = """\
 data_preprocessor = dict(
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+    type='SelfSupDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    to_rgb=True)
 train_pipeline = [
     dict(type='RandomResizedCrop', scale=224, interpolation='bicubic', backend='pillow'),
     dict(type='RandomFlip', prob=0.5)
@@ -436,11 +439,13 @@ SELFSUP_MODELS = {"BarlowTwins", "BYOL", "CAE", "DenseCL", "MAE", "MaskFeat", "M
 
 
 def _preprocessor(cfg: ConfigFile, normalize: List[cst.Call]) -> Optional[dict]:
-    """Without a known self-supervised model the type is left to the model (1.2 self-supervisors
-    default to SelfSupDataPreprocessor, ImageClassifier to ClsDataPreprocessor)."""
+    """SelfSupDataPreprocessor for a self-supervised model, or for views/masks (which only those
+    take); else the type is left to the model (1.2 self-supervisors default to
+    SelfSupDataPreprocessor, ImageClassifier to ClsDataPreprocessor)."""
     model = cfg.merged("model")
     kind = plain(model.get("type")) if isinstance(model, dict) else None
-    out = {"type": "SelfSupDataPreprocessor"} if kind in SELFSUP_MODELS else {}
+    selfsup = kind in SELFSUP_MODELS or (kind is None and SELFSUP_ONLY & _types(cfg.module))
+    out = {"type": "SelfSupDataPreprocessor"} if selfsup else {}
     classes = _augment_classes(model)
     if classes is not None:  # 1.2's batch augments (Mixup, CutMix) read it from the preprocessor
         out["num_classes"] = classes
@@ -454,6 +459,22 @@ def _preprocessor(cfg: ConfigFile, normalize: List[cst.Call]) -> Optional[dict]:
         return None
     # 0.x data sources read RGB images; 1.2 reads BGR and converts in the preprocessor
     return {**out, "mean": mean, "std": std, "to_rgb": True}
+
+
+#: transforms whose output only a self-supervised model takes (several views, masks)
+SELFSUP_ONLY = {"MultiView", "BEiTMaskGenerator", "SimMIMMaskGenerator"}
+
+
+def _types(module: cst.Module) -> Set[str]:
+    found: Set[str] = set()
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Call(self, node):
+            if dp.is_dict_call(node) and dp.type_name(node):
+                found.add(dp.type_name(node))
+
+    module.visit(_Visitor())
+    return found
 
 
 def _augment_classes(model) -> Optional[int]:

@@ -145,13 +145,13 @@ data = dict(
     ))
 """
 
-# Without a model in sight the preprocessor's type is left to the model (1.2's self-supervisors
-# default to SelfSupDataPreprocessor, ImageClassifier to ClsDataPreprocessor).
+# Several views (MultiView) are batched by SelfSupDataPreprocessor only: its type is written.
 # The pipeline of MMPretrain 1.2's _base_/datasets/imagenet_bs32_mocov2.py (the view pipeline
 # there is called view_pipeline; the user's name is kept); data_root/ann_file/data_prefix as in
 # the guide's example.
 MOCO_DATA_AFTER = """\
 data_preprocessor = dict(
+    type='SelfSupDataPreprocessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     to_rgb=True,
@@ -240,7 +240,8 @@ def test_single_view_with_mask_generator():
             pipeline=train_pipeline,
             prefetch=prefetch))
     """, """\
-    data_preprocessor = dict(mean=[0, 0, 0], std=[255, 255, 255], to_rgb=True)
+    data_preprocessor = dict(
+        type='SelfSupDataPreprocessor', mean=[0, 0, 0], std=[255, 255, 255], to_rgb=True)
     train_pipeline = [
         dict(type='LoadImageFromFile'),
         dict(
