@@ -95,6 +95,12 @@ CONSUMED = {
     "HOOKS": {"priority"},
 }
 NOT_ARGUMENTS = {"type", "_scope_"}
+# Registries whose dicts are built as written. Not MODELS (a parent model rewrites its children's
+# configs, e.g. pops `pretrained`, and MMCV's norm/activation builders take out keys such as
+# `requires_grad`) nor LOOPS (the Runner takes out `by_epoch`): their arguments are not checked.
+ARGUMENTS_CHECKED = {"TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "METRICS", "HOOKS", "OPTIMIZERS",
+                     "OPTIM_WRAPPERS", "PARAM_SCHEDULERS", "VISUALIZERS", "VISBACKENDS",
+                     "BATCH_AUGMENTS"}
 
 Lookup = Callable[[str, str], Optional[object]]
 
@@ -117,7 +123,7 @@ class NotInstalled(Exception):
 
 def check_config(config: str, cfg: Mapping, lookup: Lookup) -> List[Problem]:
     problems = [Problem(config, key, f"0.x key left; MMPretrain 1.x uses {hint}")
-                for key, hint in LEGACY_KEYS.items() if key in cfg]
+                for key, hint in LEGACY_KEYS.items() if key in cfg and not _used_in_new_keys(cfg, key)]
     if _runnable(cfg) and not cfg.get("default_scope"):
         problems.append(Problem(config, "default_scope", "not set; MMPretrain's Runner needs "
                                 "default_scope = 'mmpretrain' to find its types"))
@@ -127,6 +133,25 @@ def check_config(config: str, cfg: Mapping, lookup: Lookup) -> List[Problem]:
             problems += [Problem(config, path, message)
                          for path, message in _check_value(value, registry, key, lookup)]
     return problems
+
+
+def _used_in_new_keys(cfg: Mapping, key: str) -> bool:
+    """A 1.x config may keep a helper variable of a 0.x name (`optimizer = dict(...)` then
+    `optim_wrapper = dict(optimizer=optimizer)`): nothing is lost when its value is used there."""
+    value = cfg[key]
+    if not value:
+        return False
+    return any(value == nested for other, top in cfg.items() if other not in LEGACY_KEYS
+               for nested in _nested_values(top))
+
+
+def _nested_values(value) -> Iterator:
+    yield value
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _nested_values(item)
 
 
 def _runnable(cfg: Mapping) -> bool:
@@ -174,6 +199,8 @@ def _check_type(cfg: Mapping, type_name: str, registry: str, path: str,
     found = lookup(registry, type_name)
     if found is None:
         yield f"{path}.type", f"'{type_name}' is not registered in MMPretrain's {registry}"
+        return
+    if registry not in ARGUMENTS_CHECKED:
         return
     unknown = unknown_arguments(found, set(cfg) - NOT_ARGUMENTS - CONSUMED.get(registry, set()))
     for name in unknown:
@@ -291,6 +318,14 @@ def import_custom_modules(config: str, custom) -> List[Problem]:
     return problems
 
 
+def _multimodal_installed() -> bool:
+    try:
+        from mmpretrain.utils.dependency import WITH_MULTIMODAL
+    except ImportError:
+        return True  # nothing to suggest
+    return bool(WITH_MULTIMODAL)
+
+
 def run(paths: Sequence[str], echo: Callable[[str], None], err: Callable[[str], None]) -> int:
     """Verify the configs under `paths`; return the exit code (0 clean, 1 problems, 2 cannot run)."""
     try:
@@ -312,6 +347,9 @@ def run(paths: Sequence[str], echo: Callable[[str], None], err: Callable[[str], 
         problems += verify_file(file, Config, lookup)
     for problem in problems:
         echo(str(problem))
+    if any("is not registered" in p.message for p in problems) and not _multimodal_installed():
+        err("note: MMPretrain registers its multimodal types (BLIP, Flamingo, COCO captions, "
+            "tokenizers, ...) only when their extras are installed: pip install 'mmpretrain[multimodal]'")
     bad = len({p.config for p in problems})
     err(f"mmcodemod verify: {len(files)} configs checked, {len(problems)} problems in {bad} of them")
     return 1 if problems else 0

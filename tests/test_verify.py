@@ -146,6 +146,23 @@ def test_builder_keys_are_not_arguments_elsewhere():
         "train_pipeline[0].convert_to_iter_based", "train_pipeline[0].priority"]
 
 
+def test_model_and_loop_arguments_are_not_checked():
+    # parents rewrite their children's configs (pretrained, norm_cfg.requires_grad); the Runner
+    # takes by_epoch out of train_cfg
+    cfg = dict(model=dict(type="ImageClassifier", backbone=dict(type="Net", pretrained="x")),
+               train_cfg=dict(type="Loop", by_epoch=True))
+    lookup = lambda registry, name: NoKwargs  # noqa: E731 - every name found, with fixed arguments
+    assert verify.check_config("c.py", cfg, lookup) == []
+
+
+def test_0x_name_used_as_a_helper_variable_is_not_legacy():
+    optimizer = dict(lr=0.1, momentum=0.9)
+    cfg = dict(optimizer=optimizer, optim_wrapper=dict(optimizer=dict(optimizer)))
+    assert verify.check_config("c.py", cfg, fake_lookup) == []
+    cfg["optim_wrapper"]["optimizer"]["lr"] = 0.2  # now the 0.x value is lost
+    assert keys(verify.check_config("c.py", cfg, fake_lookup)) == ["optimizer"]
+
+
 def test_full_config_without_default_scope():
     cfg = dict(model=dict(type="ResNet", depth=1), val_dataloader=dict(batch_size=1))
     assert keys(verify.check_config("c.py", cfg, fake_lookup)) == ["default_scope"]
@@ -304,3 +321,23 @@ def test_real_migrated_samples_verify(tmp_path, monkeypatch):
     result = invoke("configs")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "3 configs checked, 0 problems" in result.stderr
+
+
+@pytest.mark.slow
+def test_real_mmpretrain_own_configs_raise_no_false_alarms():
+    """MMPretrain 1.2's shipped configs are the reference: the argument check must not flag them,
+    and most must verify clean (measured: 480 of 537 without the multimodal extras; the rest are
+    multimodal types, a few 0.x keys left in upstream configs, and configs that do not load)."""
+    real_packages()
+    import mmpretrain
+
+    shipped = Path(mmpretrain.__file__).parent / ".mim" / "configs"
+    if not shipped.is_dir():
+        pytest.skip("this MMPretrain install has no .mim/configs")
+    Config, registries = verify.import_packages()
+    lookup = verify.registry_lookup(*registries)
+    files, _ = verify.config_files([str(shipped)])
+    problems = [p for f in files for p in verify.verify_file(f, Config, lookup)]
+    assert len(files) > 400
+    assert [str(p) for p in problems if "takes no argument" in p.message] == []
+    assert len({p.config for p in problems}) < 0.15 * len(files)
