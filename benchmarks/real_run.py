@@ -192,9 +192,10 @@ def _write_dataset(dataset, batch_size, cfg) -> str:
     count = max(2, min(batch_size, _num_classes(cfg)))  # one batch: one epoch is one iteration
     if all(hasattr(cls, a) for a in ("base_folder", "train_list", "test_list", "meta")):
         return _write_cifar_like(cls, dataset, count, _num_classes(cfg))
-    if _is_subclass(cls, "CustomDataset"):
+    if _is_subclass(cls, "CustomDataset") and not dataset.get("ann_file"):
         return _write_folders(cls, dataset, count, _num_classes(cfg))
-    raise NotImplementedError(f"no generator for dataset type {dataset['type']}")
+    raise NotImplementedError(f"no data generator for {dataset['type']} with these arguments "
+                              "(CustomDataset folders without ann_file, CIFAR-style batches)")
 
 
 def _is_subclass(cls, name):
