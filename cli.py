@@ -188,14 +188,15 @@ def verify(paths):
     Needs MMEngine and MMPretrain installed in this environment. Each config is
     loaded with mmengine.Config.fromfile (_base_ resolved, custom_imports imported
     from the current directory); then every `type` must be registered in the
-    MMPretrain registry that builds it, typed dicts may only hold arguments their
-    class accepts, and no 0.x key (data, optimizer, lr_config, runner, ...) may be
-    left. Nothing is built. Directories are searched for config files; their
+    MMPretrain registry that builds it, transforms, datasets, metrics, hooks,
+    optimizers and schedulers may only hold arguments their class accepts, and
+    no 0.x key (data, optimizer, lr_config, runner, ...) may be left. Nothing is built. Directories are searched for config files; their
     _base_ folders are skipped (name one to check it).
 
     \b
     Exit codes: 0 no problem; 1 problems found (each printed as CONFIG: KEY: what);
-                2 MMEngine/MMPretrain not installed (the pip command is printed) or no config.
+                2 MMEngine/MMPretrain not installed (the pip command is printed), a path
+                  does not exist, or no config was found.
 
     \b
     Example:

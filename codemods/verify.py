@@ -338,18 +338,24 @@ def run(paths: Sequence[str], echo: Callable[[str], None], err: Callable[[str], 
     # (as `python tools/train.py` run from the project root finds them).
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    files, problems = config_files(paths)
-    if not files and not problems:
-        err("error: no config file found under " + " ".join(paths))
+    files, missing = config_files(paths)
+    for problem in missing:
+        err(f"error: {problem.config}: {problem.message}")
+    if not files:
+        if not missing:
+            err("error: no config file found under " + " ".join(paths))
         return 2
     lookup = registry_lookup(*registries)
-    for file in files:
-        problems += verify_file(file, Config, lookup)
+    problems = [p for file in files for p in verify_file(file, Config, lookup)]
+    _report(problems, len(files), echo, err)
+    return 2 if missing else 1 if problems else 0
+
+
+def _report(problems: List[Problem], checked: int, echo, err) -> None:
     for problem in problems:
         echo(str(problem))
     if any("is not registered" in p.message for p in problems) and not _multimodal_installed():
         err("note: MMPretrain registers its multimodal types (BLIP, Flamingo, COCO captions, "
             "tokenizers, ...) only when their extras are installed: pip install 'mmpretrain[multimodal]'")
     bad = len({p.config for p in problems})
-    err(f"mmcodemod verify: {len(files)} configs checked, {len(problems)} problems in {bad} of them")
-    return 1 if problems else 0
+    err(f"mmcodemod verify: {checked} configs checked, {len(problems)} problems in {bad} of them")

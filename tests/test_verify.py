@@ -266,6 +266,14 @@ def test_command_exit_codes_and_output(tmp_path, fake_packages):
     assert "3 configs checked, 3 problems in 2 of them" in result.stderr
 
 
+def test_command_with_a_missing_path_exits_2(tmp_path, fake_packages):
+    good = write(tmp_path / "good.py", "model = dict(type='ResNet', depth=18)\n")
+    result = invoke(str(good), str(tmp_path / "nope.py"))
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'nope.py'}: no such file or directory" in result.stderr
+    assert "1 configs checked, 0 problems" in result.stderr
+
+
 def test_command_with_no_config_exits_2(tmp_path, fake_packages):
     write(tmp_path / "code.py", "def f():\n    return 1\n")
     result = invoke(str(tmp_path))
