@@ -190,8 +190,9 @@ def verify(paths):
     from the current directory); then every `type` must be registered in the
     MMPretrain registry that builds it, transforms, datasets, metrics, hooks,
     optimizers and schedulers may only hold arguments their class accepts, and
-    no 0.x key (data, optimizer, lr_config, runner, ...) may be left. Nothing is built. Directories are searched for config files; their
-    _base_ folders are skipped (name one to check it).
+    no 0.x key (data, optimizer, lr_config, runner, ...) may be left. Nothing is
+    built. Directories are searched for config files; their _base_ folders are
+    skipped (name one to check it).
 
     \b
     Exit codes: 0 no problem; 1 problems found (each printed as CONFIG: KEY: what);
