@@ -18,7 +18,7 @@ a CIFAR-style dataset (a class with `base_folder`, `train_list`, `test_list`, `m
 batches in the real layout. At most one batch of samples is written, so one epoch is one iteration.
 
 What the run changes in a config, and why (printed with the results):
-- `work_dir` -> a temporary folder; dataloaders: `num_workers=0`, `persistent_workers=False`
+- `work_dir` -> `work_dirs/<config name>` in the migrated copy; dataloaders: `num_workers=0`, `persistent_workers=False`
   (one process is faster for a few images);
 - `init_cfg=dict(type='Pretrained', ...)` removed: the checkpoint is a download;
 - `AmpOptimWrapper` -> `OptimWrapper` without CUDA (MMEngine's AMP wrapper asserts a GPU);
@@ -253,7 +253,7 @@ def _runnable_cfg(cfg):
     import torch
 
     cfg = cfg.copy()
-    cfg.work_dir = tempfile.mkdtemp(prefix="real_run_")
+    cfg.work_dir = str(Path("work_dirs", Path(cfg.filename).stem).resolve())  # inside the copy
     cfg.model = _without_pretrained(cfg.model)
     for key in [k for k in cfg if k.endswith("_dataloader")]:
         if isinstance(cfg[key], dict):
