@@ -49,6 +49,9 @@ class Rule:
     kind: ClassVar[str] = CODE  # CODE, CONFIG or ANY
     guide: ClassVar[str]  # section of the migration guide it implements
     triggers: ClassVar[tuple] = ()  # substrings; the rule only runs on files containing one
+    # Folder names: a file below one of them is a candidate whatever its text (a fork of mmcls
+    # imports its own modules relatively and may never spell "mmcls").
+    path_triggers: ClassVar[tuple] = ()
     before: ClassVar[str] = ""  # example for `mmcodemod explain`
     after: ClassVar[str] = ""
 
@@ -56,6 +59,11 @@ class Rule:
         if self.kind != ANY and self.kind != kind:
             return False
         return any(t in text for t in self.triggers)
+
+    def under_path_trigger(self, kind: str, path: Optional[Path], text: str) -> bool:
+        if not self.path_triggers or path is None or self.kind not in (ANY, kind):
+            return False
+        return any(part in self.path_triggers for part in Path(path).parts[:-1])
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:  # pragma: no cover
         raise NotImplementedError

@@ -213,3 +213,25 @@ def test_todo_on_the_first_statement_is_not_repeated():
     once = engine.migrate_text("y = g(1)\n", None, rules, kind="code").new
     assert once == "# TODO(mmcodemod): T1 check this call\ny = g(1)\n"
     assert engine.migrate_text(once, None, rules, kind="code").new == once
+
+
+@pytest.mark.parametrize("words", [["mmcls"], ["mmcls", "mmcv", "mm"], ["abc", "abd", "HEADS", "a.b"]])
+def test_trigger_regex_finds_exactly_the_words(words):
+    regex = engine.trigger_regex([Rename("A", w, "x") for w in words])
+    for word in words:
+        assert regex.search(f"x = {word}!")
+    assert not regex.search("nothing to see: a c ab aXb HEAD")
+
+
+class ForkRule(Rename):
+    path_triggers = ("mmcls",)
+
+
+def test_path_triggers_make_files_of_a_fork_candidates(tmp_path, monkeypatch):
+    use_rules(monkeypatch, [ForkRule("F1", "alpha", "beta")])
+    fork = tmp_path / "mmcls" / "models"
+    fork.mkdir(parents=True)
+    inside = write(fork, "x = 1\n", "head.py")
+    outside = write(tmp_path, "x = 1\n", "other.py")
+    prefilter = engine.Prefilter([ForkRule("F1", "alpha", "beta")])
+    assert prefilter.search("x = 1\n", inside) and not prefilter.search("x = 1\n", outside)

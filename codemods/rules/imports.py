@@ -35,11 +35,16 @@ MAX_LINE = 99
 FORK_PACKAGES = ("mmcls", "mmselfsup")
 
 
-def _fork_triggers() -> Tuple[str, ...]:
+def _fork_words():
+    import re
+
     names = set()
     for prefix in FORK_PACKAGES:
         names.update(table.NAMES.get(prefix, {}))
-    return tuple(sorted(names))
+    return re.compile(r"\b(?:%s)\b" % "|".join(sorted(names)))
+
+
+_FORK_WORDS = _fork_words()
 
 
 # --------------------------------------------------------------------------- small CST helpers
@@ -960,7 +965,13 @@ class ImportsRule(Rule):
     title = "mmcls / mmselfsup / mmcv 1.x imports -> mmpretrain, mmengine, mmcv 2.x (modules, names, registries, builders)"
     kind = CODE
     guide = "模块变动 (MMClassification and MMSelfSup), 新的依赖, 其他变动 (registries in mmpretrain.registry)"
-    triggers = ("mmcls", "mmselfsup", "mmcv") + _fork_triggers()
+    triggers = ("mmcls", "mmselfsup", "mmcv")
+    path_triggers = FORK_PACKAGES  # relative imports of registries inside a fork
+
+    def under_path_trigger(self, kind: str, path, text: str) -> bool:
+        # Inside a fork only the names of the package-wide rows (registries, builders) are
+        # rewritten in relative imports; a file without one of them is the fork's own business.
+        return super().under_path_trigger(kind, path, text) and bool(_FORK_WORDS.search(text))
     before = (
         "from mmcls.models.builder import HEADS, build_loss\n"
         "from mmcls.datasets.pipelines import Resize, RandomCrop\n\n"
