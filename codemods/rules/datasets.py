@@ -1,0 +1,130 @@
+"""MMC303: custom datasets derived from mmcls 0.x datasets need their loading code ported.
+
+MMPretrain 1.2 datasets are MMEngine `BaseDataset`s: they implement `load_data_list()` returning
+dicts such as `dict(img_path=..., gt_label=int)`, declare their classes in
+`METAINFO = {'classes': (...)}`, and leave evaluation to metrics. A 0.x subclass that overrides
+`load_annotations`, sets `CLASSES` or overrides `evaluate` still imports after migration but
+breaks when the dataset is built or evaluated, so each such spot gets a TODO saying what to write.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from codemods.importmap import ImportMap
+from codemods.rule import CODE, Context, Rule
+from codemods.todo import TodoTransformer
+
+RULE_ID = "MMC303"
+GUIDE = "模块变动 / mmpretrain.datasets"
+
+# Public dataset classes of mmcls 0.25 (mmcls/datasets/__init__.py).
+DATASET_CLASSES = frozenset(
+    """BaseDataset CustomDataset ImageNet ImageNet21k CIFAR10 CIFAR100 MNIST FashionMNIST VOC CUB
+    StanfordCars MultiLabelDataset""".split()
+)
+
+TODOS = {
+    "load_annotations": "MMPretrain 1.2 datasets implement load_data_list(self) -> List[dict] "
+    "(one dict per sample, e.g. dict(img_path=..., gt_label=int)); port load_annotations to it "
+    "(self.data_prefix is now a dict: self.data_prefix['img_path'])",
+    "CLASSES": "MMPretrain 1.2 datasets declare METAINFO = {'classes': (...)}; read them as "
+    "self.metainfo['classes'] (CLASSES is no longer used)",
+    "evaluate": "datasets no longer evaluate in MMPretrain 1.2: move this to a metric (val_evaluator), "
+    "e.g. a subclass of mmengine.evaluator.BaseMetric registered in mmpretrain's METRICS",
+    "get_gt_labels": "get_gt_labels() is still there in 1.2 (it reads gt_label from load_data_list's "
+    "dicts), so an override must read self.get_data_info(i)['gt_label']",
+}
+
+
+def _dataset_kind(imap: ImportMap, node: cst.ClassDef, local: set) -> bool:
+    for base in node.bases:
+        if isinstance(base.value, cst.Name) and base.value.value in local:
+            return True
+        qualified = imap.qualified(base.value)
+        if qualified and qualified.startswith("mmcls.datasets") and qualified.split(".")[-1] in DATASET_CLASSES:
+            return True
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        if isinstance(target, cst.Attribute) and target.attr.value == "register_module":
+            qualified = imap.qualified(target.value) or ""
+            if qualified.startswith("mmcls") and qualified.endswith(".DATASETS"):
+                return True
+    return False
+
+
+class _Marker(TodoTransformer):
+    rule_id = RULE_ID
+
+    def __init__(self, imap: ImportMap, ctx: Context) -> None:
+        super().__init__()
+        self.imap, self.ctx = imap, ctx
+        self.datasets: set = set()
+        self.depth: list = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        is_dataset = _dataset_kind(self.imap, node, self.datasets)
+        if is_dataset:
+            self.datasets.add(node.name.value)
+        self.depth.append(is_dataset)
+
+    def leave_ClassDef(self, original, updated):
+        self.depth.pop()
+        return updated
+
+    def _in_dataset(self) -> bool:
+        return bool(self.depth) and self.depth[-1]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
+        name = node.name.value
+        if self._in_dataset() and name in TODOS and name != "CLASSES":
+            self.todo(TODOS[name])
+            self.ctx.record(RULE_ID)
+        self.depth.append(False)  # nested classes and defs are not the dataset's members
+        return None
+
+    def leave_FunctionDef(self, original, updated):
+        self.depth.pop()
+        return updated
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._in_dataset() and any(
+            isinstance(t.target, cst.Name) and t.target.value == "CLASSES" for t in node.targets
+        ):
+            self.todo(TODOS["CLASSES"])
+            self.ctx.record(RULE_ID)
+
+
+class DatasetMethods(Rule):
+    """Custom datasets derived from (or registered like) mmcls 0.x datasets: TODOs where the
+    1.2 dataset API differs (load_annotations -> load_data_list, CLASSES -> METAINFO, evaluate ->
+    metrics). Classes unrelated to mmcls datasets are not touched."""
+
+    id = RULE_ID
+    title = "custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API (TODO)"
+    kind = CODE
+    guide = GUIDE
+    triggers = ("mmcls",)
+    before = (
+        "from mmcls.datasets import BaseDataset\n\n\n"
+        "class Leaves(BaseDataset):\n"
+        "    CLASSES = ('healthy', 'sick')\n\n"
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+    after = (
+        "from mmcls.datasets import BaseDataset\n\n\n"
+        "class Leaves(BaseDataset):\n"
+        f"    # TODO(mmcodemod): MMC303 {TODOS['CLASSES']}\n"
+        "    CLASSES = ('healthy', 'sick')\n\n"
+        f"    # TODO(mmcodemod): MMC303 {TODOS['load_annotations']}\n"
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+
+    def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        imap = ctx.import_map(module)
+        if not any(v.startswith("mmcls") for v in imap.names.values()):
+            return module
+        return module.visit(_Marker(imap, ctx))

@@ -1,0 +1,114 @@
+from codemods.rules.datasets import TODOS
+from tests.util import check_noop, check_transformed
+
+RULE = "MMC303"
+
+
+def todo(key, indent="    "):
+    return f"{indent}# TODO(mmcodemod): MMC303 {TODOS[key]}\n"
+
+
+def test_noop_unrelated_classes():
+    check_noop(RULE, """\
+        from torch.utils.data import Dataset
+        from mmcls.models import ResNet
+
+        class Leaves(Dataset):
+            CLASSES = ('a', 'b')
+
+            def load_annotations(self):
+                return []
+        """)
+
+
+def test_noop_other_packages_base_dataset():
+    check_noop(RULE, """\
+        from mmdet.datasets import CustomDataset
+        import mmcls
+
+        class Boxes(CustomDataset):
+            CLASSES = ('a',)
+
+            def load_annotations(self, ann_file):
+                return []
+        """)
+
+
+def test_noop_dataset_without_0x_members():
+    check_noop(RULE, """\
+        from mmcls.datasets import ImageNet
+
+        class Small(ImageNet):
+            def __len__(self):
+                return 10
+        """)
+
+
+def test_subclass_members_get_todos():
+    before = (
+        "from mmcls.datasets import BaseDataset, DATASETS\n\n\n"
+        "@DATASETS.register_module()\n"
+        "class Leaves(BaseDataset):\n"
+        "    CLASSES = ('healthy', 'sick')\n\n"
+        "    def load_annotations(self):\n"
+        "        def helper():\n"
+        "            return 1\n"
+        "        return []\n\n"
+        "    def evaluate(self, results, metric='accuracy'):\n"
+        "        return {}\n"
+    )
+    after = (
+        "from mmcls.datasets import BaseDataset, DATASETS\n\n\n"
+        "@DATASETS.register_module()\n"
+        "class Leaves(BaseDataset):\n"
+        + todo("CLASSES") +
+        "    CLASSES = ('healthy', 'sick')\n\n"
+        + todo("load_annotations") +
+        "    def load_annotations(self):\n"
+        "        def helper():\n"
+        "            return 1\n"
+        "        return []\n\n"
+        + todo("evaluate") +
+        "    def evaluate(self, results, metric='accuracy'):\n"
+        "        return {}\n"
+    )
+    check_transformed(RULE, before, after)
+
+
+def test_registered_only_and_through_a_local_base():
+    before = (
+        "import mmcls.datasets as dsets\n"
+        "from mmcls.datasets.builder import DATASETS\n\n\n"
+        "class Base(dsets.CustomDataset):\n"
+        "    pass\n\n\n"
+        "class Child(Base):\n"
+        "    def load_annotations(self):\n"
+        "        return []\n\n\n"
+        "@DATASETS.register_module()\n"
+        "class Own(object):\n"
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+    after = (
+        "import mmcls.datasets as dsets\n"
+        "from mmcls.datasets.builder import DATASETS\n\n\n"
+        "class Base(dsets.CustomDataset):\n"
+        "    pass\n\n\n"
+        "class Child(Base):\n"
+        + todo("load_annotations") +
+        "    def load_annotations(self):\n"
+        "        return []\n\n\n"
+        "@DATASETS.register_module()\n"
+        "class Own(object):\n"
+        + todo("load_annotations") +
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+    check_transformed(RULE, before, after)
+
+
+def test_explain_example_is_what_the_rule_does():
+    from codemods.rules import get_rule
+
+    rule = get_rule(RULE)
+    check_transformed(RULE, rule.before, rule.after)
