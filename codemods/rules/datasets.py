@@ -105,7 +105,8 @@ class DatasetMethods(Rule):
     title = "custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API (TODO)"
     kind = CODE
     guide = GUIDE
-    triggers = ("mmcls",)
+    # The members it marks: a file without one of them has nothing for this rule.
+    triggers = ("load_annotations", "CLASSES", "evaluate", "get_gt_labels")
     before = (
         "from mmcls.datasets import BaseDataset\n\n\n"
         "class Leaves(BaseDataset):\n"
