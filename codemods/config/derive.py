@@ -43,6 +43,11 @@ class Derived:
         0.x child is still read right over a base that was migrated earlier. {} if unsure."""
         return {}
 
+    def fit(self, inherited, written):
+        """What a child writes over `inherited`; a key whose value may take two shapes (a dict
+        or a list of them) adapts `written` to the base's shape here."""
+        return written
+
 
 @dataclass
 class Outcome:
@@ -143,7 +148,7 @@ def written(cfg: ConfigFile, spec: Derived, inherited, notes: List[str]):
     value = full(cfg, spec, notes)
     if value is MISSING:
         return cfg.local(spec.key)
-    return override(inherited, value)
+    return spec.fit(inherited, override(inherited, value))
 
 
 def dynamic_sources(cfg: ConfigFile, spec: Derived) -> List[str]:
@@ -160,7 +165,8 @@ def outcome(cfg: ConfigFile, spec: Derived) -> Outcome:
             notes.append(f"could not build `{spec.key}` from {', '.join(local_sources)}; "
                          "write it by hand")
         return Outcome(spec.key, MISSING, cfg.local(spec.key), [], notes, failed=bool(local_sources))
-    return Outcome(spec.key, override(inherited, value), cfg.local(spec.key), local_sources, notes)
+    written = spec.fit(inherited, override(inherited, value))
+    return Outcome(spec.key, written, cfg.local(spec.key), local_sources, notes)
 
 
 def apply(module: cst.Module, path, rule_id: str, specs: Sequence[Derived], ctx=None) -> cst.Module:

@@ -402,6 +402,13 @@ class ParamSchedulerKey(Derived):
             return schedulers[0]  # MMPretrain writes a single scheduler as a dict
         return schedulers or None  # no scheduler at all: MMEngine's default (a constant LR)
 
+    def fit(self, inherited, written):
+        # MMEngine merges a dict into a list by index: over a base's scheduler list, a single
+        # scheduler must be written as a one-item list (which replaces the base list whole).
+        if isinstance(inherited, (list, tuple)) and isinstance(written, dict):
+            return [written]
+        return written
+
     def reverse(self, new):
         items = [new] if isinstance(new, dict) else new
         if not isinstance(items, (list, tuple)) or not all(isinstance(i, dict) for i in items):

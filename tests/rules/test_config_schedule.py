@@ -661,3 +661,16 @@ def test_warmup_of_zero_iterations_is_no_warmup():
     check_transformed(SCHED, "lr_config = dict(policy='exp', gamma=0.9, warmup='linear', warmup_iters=0)\n",
                       "param_scheduler = dict(type='ExponentialLR', gamma=0.9, by_epoch=True)\n",
                       kind="config")
+
+
+def test_single_scheduler_over_a_base_list_is_written_as_a_list(tmp_path):
+    # A dict merged into the base's list would be read by MMEngine as index updates and fail.
+    (tmp_path / "base.py").write_text(
+        "lr_config = dict(policy='CosineAnnealing', min_lr=0., warmup='linear', warmup_iters=10,\n"
+        "                 warmup_ratio=1e-4, warmup_by_epoch=True)\n"
+        "runner = dict(type='EpochBasedRunner', max_epochs=200)\n")
+    child = tmp_path / "child.py"
+    source = "_base_ = './base.py'\nlr_config = dict(_delete_=True, policy='CosineAnnealing', min_lr=6e-4)\n"
+    result = migrate(source, "MMC402", kind="config", path=child)
+    assert "param_scheduler = [" in result
+    assert "lr_config" not in result
