@@ -32,6 +32,7 @@ class Options:
     ignore: Tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     keep_text: bool = True  # return old/new text of changed files (diff, write, review)
+    labels: bool = True  # know which rule made which lines (interactive review)
 
 
 @dataclass
@@ -122,28 +123,45 @@ def _node_pattern(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: Optional[str] = None) -> Migration:
-    """Run `rules` on `text` (already known to contain a trigger). Raises on unparsable input."""
+def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: Optional[str] = None,
+                 labels: bool = True) -> Migration:
+    """Run `rules` on `text` (already known to contain a trigger). Raises on unparsable input.
+
+    With `labels`, the text after each rule is kept to know which rule made which lines
+    (interactive review). Without, the tree is printed only when a rule's triggers must be
+    looked up in what earlier rules wrote, and once at the end.
+    """
     module = cst.parse_module(text)
     kind = kind or classify(module, path)
     ctx = Context(path=path, kind=kind)
     steps: List[Tuple[str, str]] = []
-    current = text
+    current, printed = text, True  # printed: `current` is the text of `module`
     for rule in rules:
-        if not (rule.applies_to(kind, current) or rule.under_path_trigger(kind, path, current)):
-            continue
+        if not _wanted(rule, kind, path, text):
+            if not printed:
+                current, printed = module.code, True
+            if current is text or not _wanted(rule, kind, path, current):
+                continue
         try:
             updated = rule.transform(module, ctx)
         except Exception as exc:  # a bug in a rule must not take the other files down
             raise RuleError(rule.id, f"internal error: {type(exc).__name__}: {exc}") from exc
         if updated is not module:
             updated = without_header_duplicates(updated)
-            new_text = updated.code
-            if new_text != current:
-                steps.append((rule.id, new_text))
-                current = new_text
+            printed = False
+            if labels:
+                new_text = updated.code
+                if new_text != current:
+                    steps.append((rule.id, new_text))
+                current, printed = new_text, True
         module = updated
+    if not printed:
+        current = module.code
     return Migration(kind=kind, new=current, changes=ctx.changes, spans=_spans(text, steps))
+
+
+def _wanted(rule: Rule, kind: str, path: Optional[Path], text: str) -> bool:
+    return rule.applies_to(kind, text) or rule.under_path_trigger(kind, path, text)
 
 
 def _spans(old: str, steps: List[Tuple[str, str]]) -> List[Tuple[str, int, int]]:
@@ -208,7 +226,7 @@ def process_file(path: Path, options: Options) -> FileResult:
 def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> FileResult:
     name = str(source.path)
     try:
-        migration = migrate_text(source.text, source.path, rules)
+        migration = migrate_text(source.text, source.path, rules, labels=options.labels)
     except cst.ParserSyntaxError as exc:
         return FileResult(name, "failed", reason=parse_error_reason(source.text, exc))
     except RecursionError:
@@ -219,7 +237,7 @@ def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> F
         return FileResult(name, "unchanged", kind=migration.kind)
     error = verify(migration.new, name)
     if error is not None:
-        culprit = ",".join(sorted({s[0] for s in migration.spans}))
+        culprit = _culprits(source, rules)
         return FileResult(
             name, "failed", kind=migration.kind,
             reason=f"internal error: rules {culprit} produced code that does not compile ({error}); "
@@ -237,6 +255,12 @@ def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> F
         encoding=source.encoding,
         bom=source.bom,
     )
+
+
+def _culprits(source: Source, rules: Sequence[Rule]) -> str:
+    """The rules whose output does not compile (rare: run again, one step at a time)."""
+    steps = migrate_text(source.text, source.path, rules, labels=True).spans
+    return ",".join(sorted({s[0] for s in steps}))
 
 
 def new_todos(old: str, new: str) -> List[Tuple[int, str, str]]:

@@ -108,7 +108,8 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
         for observer in observers:
             observer.problem(path, reason)
     options = engine.Options(select=settings.select, ignore=settings.ignore, max_bytes=settings.max_bytes,
-                             keep_text=settings.mode != CHECK or bool(settings.patch))
+                             keep_text=settings.mode != CHECK or bool(settings.patch),
+                             labels=settings.mode == INTERACTIVE)
     if not select_rules(options.select, options.ignore):
         console.err("error: --select/--ignore leave no rule to run (see `mmcodemod rules`)", fg="red")
         return 2
