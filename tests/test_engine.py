@@ -235,3 +235,11 @@ def test_path_triggers_make_files_of_a_fork_candidates(tmp_path, monkeypatch):
     outside = write(tmp_path, "x = 1\n", "other.py")
     prefilter = engine.Prefilter([ForkRule("F1", "alpha", "beta")])
     assert prefilter.search("x = 1\n", inside) and not prefilter.search("x = 1\n", outside)
+
+
+@pytest.mark.parametrize("labels", [True, False])
+def test_a_rule_sees_triggers_written_by_an_earlier_rule_with_or_without_labels(labels):
+    rules = [Rename("A1", "alpha", "beta"), Rename("A2", "beta", "gamma"), Rename("A3", "zeta", "eta")]
+    migration = engine.migrate_text("alpha = 1\n", None, rules, kind="code", labels=labels)
+    assert migration.new == "gamma = 1\n" and migration.changes == {"A1": 1, "A2": 1}
+    assert bool(migration.spans) is labels
