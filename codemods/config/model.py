@@ -10,13 +10,14 @@ the 0.x base they were written for.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import libcst as cst
 
 from codemods.config.merge import merge
-from codemods.config.values import MISSING, Evaluator, Unknown, detached
+from codemods.config.values import MISSING, Evaluator, Unknown, detached, iter_nodes
 
 # real path -> text of the first module seen (the user's original); text, not trees, to stay small
 _ORIGINALS: Dict[str, str] = {}
@@ -33,7 +34,13 @@ def remember_original(module: cst.Module, path: Optional[Path]) -> None:
 
 
 def _key(path) -> str:
-    return os.path.realpath(str(path))
+    return _realpath(str(path))
+
+
+@lru_cache(maxsize=4096)
+def _realpath(path: str) -> str:
+    # every config rule asks for its file's key; realpath costs a system call per path part
+    return os.path.realpath(path)
 
 
 def assign_target(stmt) -> Optional[str]:
@@ -53,28 +60,11 @@ def assign_target(stmt) -> Optional[str]:
 def _bound_names(node) -> List[str]:
     """Names a statement binds or changes in place (`x = `, `x[...] = `, `x.update(...)`, `for x`)."""
     found = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_AssignTarget(self, n):
+    for n in iter_nodes(node):
+        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.Del)):
             found.append(_root(n.target))
-
-        def visit_AugAssign(self, n):
-            found.append(_root(n.target))
-
-        def visit_AnnAssign(self, n):
-            found.append(_root(n.target))
-
-        def visit_For(self, n):
-            found.append(_root(n.target))
-
-        def visit_Call(self, n):
-            if isinstance(n.func, cst.Attribute):
-                found.append(_root(n.func.value))
-
-        def visit_Del(self, n):
-            found.append(_root(n.target))
-
-    node.visit(Visitor())
+        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute):
+            found.append(_root(n.func.value))
     return [n for n in found if n]
 
 
@@ -92,6 +82,7 @@ class ConfigFile:
         self.statements: Dict[str, int] = {}  # key -> index in module.body of its last plain assignment
         self.dynamic = set()  # keys built by control flow or changed in place: not readable
         self._values: Dict[str, object] = {}
+        self._inherited: Dict[str, object] = {}  # key -> value read from the bases (they never change)
         self._bases: Optional[List[Optional["ConfigFile"]]] = None
         self.evaluate = Evaluator(self.local, self.base_value)
         self._scan()
@@ -134,14 +125,17 @@ class ConfigFile:
 
     def inherited(self, key: str):
         """What the `_base_` files give for `key`, merged (MISSING if none)."""
-        value = MISSING
-        for base in self.bases():
-            if base is None:
-                continue
-            found = detached(base.merged(key))  # names of the base file mean nothing here
-            if found is not MISSING:
-                value = found if value is MISSING else merge(value, found)
-        return value
+        if key not in self._inherited:
+            value = MISSING
+            for base in self.bases():
+                if base is None:
+                    continue
+                found = detached(base.merged(key))  # names of the base file mean nothing here
+                if found is not MISSING:
+                    value = found if value is MISSING else merge(value, found)
+            self._inherited[key] = value
+        # rules read it many times and may change what they get: a copy each time
+        return _fresh(self._inherited[key])
 
     def merged(self, key: str):
         return merge(self.inherited(key), self.local(key))
@@ -192,6 +186,20 @@ class ConfigFile:
             else:
                 missing += base.unreadable_bases()
         return missing
+
+
+def _fresh(value):
+    """A copy of the containers of `value` (same types, `.source` kept); leaves are shared."""
+    if isinstance(value, dict):
+        out = type(value)((k, _fresh(v)) for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        out = type(value)(_fresh(v) for v in value)
+    else:
+        return value
+    source = getattr(value, "source", None)
+    if source is not None:
+        out.source = source
+    return out
 
 
 def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
