@@ -14,6 +14,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
+from codemods.config.values import iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates
@@ -87,6 +88,9 @@ train_pipeline = [
         evaluate = for_rule(module, ctx.path).evaluate
         body, removed, changes = [], [], 0
         for index, stmt in enumerate(module.body):
+            if not any(dp.is_pipeline(n) for n in iter_nodes(stmt)):
+                body.append(stmt)  # a transformer pass would only rebuild it
+                continue
             visitor = _Pipelines(evaluate)
             body.append(stmt.visit(visitor))
             removed += [(index, n) for n in visitor.normalize]
@@ -127,15 +131,7 @@ def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
 
 
 def _names_used(module: cst.Module, name: str) -> int:
-    count = 0
-
-    class _Count(cst.CSTVisitor):
-        def visit_Name(self, node):
-            nonlocal count
-            count += node.value == name
-
-    module.visit(_Count())
-    return count
+    return sum(isinstance(n, cst.Name) and n.value == name for n in iter_nodes(module))
 
 
 def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) -> cst.Module:
