@@ -8,7 +8,8 @@ fraction of the cost of LibCST's QualifiedNameProvider.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+import dataclasses
+from typing import Dict, Optional, Tuple
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -28,6 +29,51 @@ def relative_module(node: cst.ImportFrom) -> str:
     return dots + (module or "")
 
 
+# -- a read-only walk ------------------------------------------------------------------------------
+# `node.visit(visitor)` rebuilds every node it enters, even for a read-only `CSTVisitor`; that
+# rebuild is most of the cost of a visit. `look` calls the same visitor methods in the same order
+# and builds nothing (about five times faster).
+
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+class _FieldOrder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.fields = []
+
+    def on_visit(self, node) -> bool:
+        return False
+
+    def on_visit_attribute(self, node, attribute) -> None:
+        self.fields.append(attribute)
+
+
+def _fields(node: cst.CSTNode) -> Tuple[str, ...]:
+    """The child fields of `node`'s class, in the order LibCST visits them (learned once per class)."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        order = _FieldOrder()
+        node._visit_and_replace_children(order)
+        # A field visited only when it is set (an f-string's format_spec, the last) goes last.
+        fields = [*order.fields, *(f.name for f in dataclasses.fields(node) if f.name not in order.fields)]
+        fields = _FIELDS[kind] = tuple(fields)
+    return fields
+
+
+def look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for a visitor that only looks (no `visit_<Node>_<field>` hooks)."""
+    if visitor.on_visit(node):
+        for name in _fields(node):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                look(value, visitor)
+            elif isinstance(value, (tuple, list)):
+                for child in value:
+                    look(child, visitor)
+    visitor.on_leave(node)
+
+
 class ImportMap:
     def __init__(self, names: Dict[str, str]) -> None:
         self.names = names
@@ -35,7 +81,7 @@ class ImportMap:
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportMap":
         collector = _Collector()
-        module.visit(collector)
+        look(module, collector)
         return cls(collector.names)
 
     def qualified(self, node: cst.CSTNode) -> Optional[str]:

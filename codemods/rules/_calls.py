@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods.importmap import ImportMap, dotted, relative_module
+from codemods.importmap import ImportMap, dotted, look, relative_module
 from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")
@@ -161,17 +161,17 @@ class _Names(cst.CSTVisitor):
 
     # `x.show` and `f(show=True)` do not refer to a local name `show`.
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        look(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        look(node.value, self)
         return False
 
 
 def used_names(module: cst.Module) -> Dict[str, int]:
     visitor = _Names()
-    module.visit(visitor)
+    look(module, visitor)
     return visitor.used
 
 

@@ -12,7 +12,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from codemods.importmap import dotted
+from codemods.importmap import dotted, look
 
 Scope = Union[cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda]
 SCOPES = (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -132,7 +132,7 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
     if isinstance(node, (cst.Attribute, cst.Subscript)):
         return False  # `x.attr = ...` does not rebind x
     finder = _Mentions(name)
-    node.visit(finder)
+    look(node, finder)
     return finder.found
 
 
@@ -150,7 +150,7 @@ def is_param(scope: Scope, name: str) -> bool:
 def where_bound(scope: Scope, name: str):
     """("assign", statement) or ("param", scope) if `name` is bound once, else None."""
     finder = _Bindings(scope, name)
-    scope.visit(finder)
+    look(scope, finder)
     if finder.other:
         return None
     if is_param(scope, name):
@@ -324,7 +324,7 @@ def _stores_attr(target, stores: _SelfStores) -> bool:
 def self_attribute_assigned_once(cls: cst.ClassDef, attr: str):
     """(the one `self.attr = ...` statement, names used on self) or (None, names)."""
     stores = _SelfStores(attr)
-    cls.visit(stores)
+    look(cls, stores)
     if stores.other or len(stores.assignments) != 1:
         return None, stores.mentioned
     return stores.assignments[0], stores.mentioned

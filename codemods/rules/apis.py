@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from codemods.importmap import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.todo import TodoTransformer
@@ -251,7 +252,7 @@ class InferenceModel(Rule):
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         planner = _InferencePlanner(imap, _calls.names_in(module, imap))
-        module.visit(planner)
+        look(module, planner)
         planner.plan()
         if not planner.calls and not planner.unfaithful:
             return module

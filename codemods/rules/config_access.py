@@ -30,7 +30,7 @@ import libcst as cst
 from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
-from codemods.importmap import ImportMap, dotted
+from codemods.importmap import ImportMap, dotted, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules.config_eval import convert_metrics
 from codemods.rules.config_schedule import ParamSchedulerKey, TrainCfgKey
@@ -249,7 +249,7 @@ class ConfigNames:
         self.imap = imap
         self.openmmlab = any(v.split(".")[0] in OPENMMLAB for v in imap.names.values())
         self.bindings = _Bindings()
-        module.visit(self.bindings)
+        look(module, self.bindings)
         self._cache: Dict[Tuple[int, str], bool] = {}
 
     def is_config(self, node: cst.BaseExpression, scope) -> bool:
@@ -541,8 +541,8 @@ cfg.resume = True
             return module  # configs come from mmcv / mmengine; without them nothing is one
         names = ConfigNames(module, imap)
         finder = _Finder(names)
-        module.visit(finder)
-        if not finder.found:  # most files: a visit is cheaper than a transformer's rebuild
+        look(module, finder)
+        if not finder.found:  # most files: a look is much cheaper than a transformer's rebuild
             return module
         transformer = _Transformer(names, module.default_indent)
         new = module.visit(transformer)

@@ -13,6 +13,7 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
+from codemods.importmap import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.todo import TodoTransformer
@@ -165,7 +166,7 @@ class AutoSelectDevice(Rule):
         moved = {}
         used = _calls.used_names(module)
         calls = _BareCalls()
-        module.visit(calls)
+        look(module, calls)
         for local, target in imap.names.items():
             is_device = _calls.qualified_function(target, UTILS, self.triggers)
             if is_device and used.get(local, 0) > calls.count.get(local, 0):
@@ -293,7 +294,7 @@ class _WrapperFinder(cst.CSTVisitor):
 
 def _mentions_wrapper(rewriter: _Wrappers, statement) -> bool:
     finder = _WrapperFinder(rewriter)
-    statement.visit(finder)
+    look(statement, finder)
     return finder.found
 
 
