@@ -83,6 +83,7 @@ class ConfigFile:
         self.dynamic = set()  # keys built by control flow or changed in place: not readable
         self._values: Dict[str, object] = {}
         self._inherited: Dict[str, object] = {}  # key -> value read from the bases (they never change)
+        self._exported: Dict[str, object] = {}  # key -> merged value as a child sees it
         self._bases: Optional[List[Optional["ConfigFile"]]] = None
         self.evaluate = Evaluator(self.local, self.base_value)
         self._scan()
@@ -130,7 +131,7 @@ class ConfigFile:
             for base in self.bases():
                 if base is None:
                     continue
-                found = detached(base.merged(key))  # names of the base file mean nothing here
+                found = base.exported(key)
                 if found is not MISSING:
                     value = found if value is MISSING else merge(value, found)
             self._inherited[key] = value
@@ -139,6 +140,13 @@ class ConfigFile:
 
     def merged(self, key: str):
         return merge(self.inherited(key), self.local(key))
+
+    def exported(self, key: str):
+        """`merged(key)` as a child file sees it (shared: copy before changing it)."""
+        if key not in self._exported:
+            # names of this file mean nothing in the child
+            self._exported[key] = detached(self.merged(key))
+        return self._exported[key]
 
     def base_value(self, path: list):
         value = self.inherited(path[0])
