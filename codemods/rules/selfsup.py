@@ -573,6 +573,9 @@ log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         remember_original(module, ctx.path)
+        if not any(assign_target(s) in ("train_cfg", "test_cfg") and _empty_dict(s.body[0].value)
+                   for s in module.body):
+            return module  # nothing to remove: no need to read the original file
         loaded = load(ctx.path) if ctx.path is not None else None
         original = loaded.module if loaded is not None else module
         keys = {assign_target(s): s for s in original.body}
