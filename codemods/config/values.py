@@ -260,12 +260,19 @@ def iter_nodes(node: cst.CSTNode):
     while stack:
         current = stack.pop()
         yield current
-        for name in _child_fields(type(current)):
-            child = getattr(current, name)
-            if isinstance(child, cst.CSTNode):
-                stack.append(child)
-            elif isinstance(child, (list, tuple)):
-                stack.extend(c for c in child if isinstance(c, cst.CSTNode))
+        stack.extend(child_nodes(current))
+
+
+def child_nodes(node: cst.CSTNode) -> list:
+    """The nodes directly below `node`, read from its fields (not in source order)."""
+    out = []
+    for name in _child_fields(type(node)):
+        child = getattr(node, name)
+        if isinstance(child, cst.CSTNode):
+            out.append(child)
+        elif isinstance(child, (list, tuple)):
+            out.extend(c for c in child if isinstance(c, cst.CSTNode))
+    return out
 
 
 _FIELDS: dict = {}

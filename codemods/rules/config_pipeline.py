@@ -14,7 +14,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
-from codemods.config.values import iter_nodes
+from codemods.config.values import child_nodes, iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates
@@ -33,11 +33,16 @@ class _Pipelines(TodoTransformer):
 
     rule_id = RULE_ID
 
-    def __init__(self, evaluate=None) -> None:
+    def __init__(self, evaluate=None, within=None) -> None:
         super().__init__()
         self.evaluate = evaluate
+        self.within = within  # ids of the nodes that are or hold a pipeline list (None: all)
         self.normalize: List[cst.Call] = []  # the Normalize transforms taken out
         self.changes = 0
+
+    def on_visit(self, node) -> bool:
+        # Below a node with no pipeline the transformer would only rebuild what it passes.
+        return super().on_visit(node) and (self.within is None or id(node) in self.within)
 
     def leave_List(self, original, updated):
         if not dp.is_pipeline(updated):
@@ -88,10 +93,11 @@ train_pipeline = [
         evaluate = for_rule(module, ctx.path).evaluate
         body, removed, changes = [], [], 0
         for index, stmt in enumerate(module.body):
-            if not any(dp.is_pipeline(n) for n in iter_nodes(stmt)):
+            within = set()
+            if not _holds_pipeline(stmt, within):
                 body.append(stmt)  # a transformer pass would only rebuild it
                 continue
-            visitor = _Pipelines(evaluate)
+            visitor = _Pipelines(evaluate, within)
             body.append(stmt.visit(visitor))
             removed += [(index, n) for n in visitor.normalize]
             changes += visitor.changes
@@ -130,8 +136,27 @@ def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
     return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
 
 
-def _names_used(module: cst.Module, name: str) -> int:
-    return sum(isinstance(n, cst.Name) and n.value == name for n in iter_nodes(module))
+def _holds_pipeline(node: cst.CSTNode, found: set) -> bool:
+    """Is `node` a pipeline list or above one? Adds the ids of such nodes below it to `found`
+    (by subtree, so a node object used at two places counts at both)."""
+    hit = False
+    for child in child_nodes(node):
+        hit = _holds_pipeline(child, found) or hit
+    if hit or dp.is_pipeline(node):
+        found.add(id(node))
+        return True
+    return False
+
+
+def _used_elsewhere(module: cst.Module, name: str) -> bool:
+    """Is `name` used more than once in `module`?"""
+    count = 0
+    for node in iter_nodes(module):
+        if isinstance(node, cst.Name) and node.value == name:
+            count += 1
+            if count > 1:
+                return True
+    return False
 
 
 def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) -> cst.Module:
@@ -188,7 +213,7 @@ def _from_variable(module, name, extra, where) -> cst.Module:
     new_stmt = cst.SimpleStatementLine(
         [cst.Assign(targets=[cst.AssignTarget(cst.Name("data_preprocessor"))], value=new_value)],
         leading_lines=stmt.leading_lines, trailing_whitespace=stmt.trailing_whitespace)
-    if _names_used(module, name) > 1:  # still used elsewhere: keep it, add the preprocessor
+    if _used_elsewhere(module, name):  # still used elsewhere: keep it, add the preprocessor
         return module.with_changes(body=[*module.body[:at + 1], new_stmt.with_changes(
             leading_lines=[]), *module.body[at + 1:]])
     return module.with_changes(body=[*module.body[:at], new_stmt, *module.body[at + 1:]])
