@@ -30,7 +30,7 @@ import libcst as cst
 from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
-from codemods.importmap import ImportMap, dotted, look
+from codemods.importmap import ImportMap, dotted, is_instance, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules.config_eval import convert_metrics
 from codemods.rules.config_schedule import ParamSchedulerKey, TrainCfgKey
@@ -167,7 +167,7 @@ class _Bindings(cst.CSTVisitor):
         # Names are bound by statements; not descending into expressions halves the cost. (A
         # lambda's parameters and `:=` inside expressions are not seen: their configs stay as
         # they are, which is the safe side.)
-        if isinstance(node, cst.BaseExpression):
+        if is_instance(node, cst.BaseExpression):
             return False
         return super().on_visit(node)
 
@@ -552,6 +552,7 @@ cfg.resume = True
 
 
 SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
+CHAINS = (cst.Attribute, cst.Subscript, cst.Call)
 
 
 class _Scoped:
@@ -583,14 +584,15 @@ class _Finder(_Scoped, cst.CSTVisitor):
     def on_visit(self, node) -> bool:
         if self.found:
             return False
-        if isinstance(node, SCOPES):
+        kind = type(node)  # exact classes: LibCST's are ABCs, whose isinstance is slow
+        if kind in SCOPES:
             self.scopes.append(node)
-        elif isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+        elif kind in CHAINS:
             found = self.chain(node)
             self.found = found is not None and found[1][0].key in OLD_HEADS
-        if isinstance(node, cst.Call) and len(node.args) >= 1:
+        if kind is cst.Call and len(node.args) >= 1:
             self.found |= self._keyed(node)
-        elif isinstance(node, cst.Comparison) and string_key(node.left) in OLD_HEADS:
+        elif kind is cst.Comparison and string_key(node.left) in OLD_HEADS:
             self.found |= any(self._root(c.comparator) for c in node.comparisons)
         return not self.found
 
