@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods.importmap import ImportMap, dotted, look, relative_module
+from codemods.importmap import ImportMap, dotted, is_instance, look, relative_module
 from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")
@@ -169,6 +169,51 @@ class _Names(cst.CSTVisitor):
         return False
 
 
+class _Marker(cst.CSTVisitor):
+    def __init__(self, test, expressions: bool) -> None:
+        super().__init__()
+        self.test = test
+        self.expressions = expressions
+        self.stack: List[int] = []
+        self.ids: Set[int] = set()
+
+    def on_visit(self, node) -> bool:
+        self.stack.append(id(node))
+        if self.test(node):
+            self.ids.update(self.stack)
+        return self.expressions or not is_instance(node, cst.BaseExpression)
+
+    def on_leave(self, node) -> None:
+        self.stack.pop()
+
+
+def marked(root: cst.CSTNode, test, expressions: bool = True) -> Set[int]:
+    """ids of the nodes for which `test` holds and of all their ancestors (for `visit_only`).
+
+    With `expressions=False` the nodes tested are statements and the like, not expressions.
+    """
+    marker = _Marker(test, expressions)
+    look(root, marker)
+    return marker.ids
+
+
+def visit_only(root: cst.CSTNode, transformer: cst.CSTTransformer, ids: Set[int]):
+    """`root.visit(transformer)`, entering only the nodes in `ids` (see `marked`).
+
+    A visit rebuilds every node it enters; the nodes outside `ids` hold nothing the transformer
+    changes, so they stay as they are (the transformer still sees them, not their children).
+    With nothing marked, `root` itself comes back.
+    """
+    on_visit = transformer.on_visit
+    transformer.on_visit = lambda node: on_visit(node) and id(node) in ids
+    return root.visit(transformer)
+
+
+def _is_import_line(node) -> bool:
+    return type(node) is cst.SimpleStatementLine and any(
+        type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
+
+
 def used_names(module: cst.Module) -> Dict[str, int]:
     visitor = _Names()
     look(module, visitor)
@@ -301,7 +346,8 @@ def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
             wanted[anchor] = fresh
     if not drop and not wanted and not moved:
         return module
-    return module.visit(_ImportFixer(drop, moved or {}, wanted))
+    fixer = _ImportFixer(drop, moved or {}, wanted)
+    return visit_only(module, fixer, marked(module, _is_import_line, expressions=False))
 
 
 def names_in(module: cst.Module, imap: ImportMap) -> Set[str]:

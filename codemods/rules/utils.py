@@ -16,6 +16,7 @@ import libcst as cst
 from codemods.importmap import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
+from codemods.rules._calls import visit_only
 from codemods.todo import TodoTransformer
 
 UTILS = "mmcls.utils"
@@ -54,12 +55,19 @@ class _CallRewriter(TodoTransformer):
         raise NotImplementedError
 
 
+def _calls_of(module, imap, rewriter_class):
+    """The calls the rewriter may change, for `visit_only`."""
+    names = (rewriter_class.function,)
+    return _calls.marked(module, lambda node: type(node) is cst.Call and bool(
+        _calls.mmcls_function(imap, node.func, rewriter_class.packages, names)))
+
+
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
     imap = _calls.import_map(ctx, module)
     if not _calls.may_call(imap, rewriter_class.packages, rule.triggers):
         return module
     rewriter = rewriter_class(imap, ctx, rule.id)
-    module = module.visit(rewriter)
+    module = visit_only(module, rewriter, _calls_of(module, imap, rewriter_class))
     if not rewriter.anchors:
         return module
     return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors)
@@ -174,7 +182,7 @@ class AutoSelectDevice(Rule):
         if moved:
             ctx.record(self.id, len(moved))
         rewriter = _Device(imap, ctx, self.id, set(moved))
-        module = module.visit(rewriter)
+        module = visit_only(module, rewriter, _calls_of(module, imap, _Device))
         if not rewriter.anchors and not moved:
             return module
         return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
@@ -223,7 +231,9 @@ class JsonLog(Rule):
         imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
-        return module.visit(_JsonLog(imap, self.id))
+        calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
+            _calls.mmcls_function(imap, node.func, UTILS, ("load_json_log",))))
+        return visit_only(module, _JsonLog(imap, self.id), calls)
 
 
 _WRAPPERS = ("wrap_distributed_model", "wrap_non_distributed_model")
@@ -321,5 +331,6 @@ class ModelWrappers(Rule):
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         rewriter = _Wrappers(imap, ctx, self.id)
-        module = module.visit(rewriter)
+        module = visit_only(module, rewriter, _calls.marked(
+            module, lambda node: type(node) is cst.Call and rewriter._wrapper(node)))
         return _calls.fix_imports(module, imap, rewriter.anchors, {})
