@@ -3,24 +3,28 @@
 `ConfigFile(module, path)` reads the module's top-level assignments. `local(key)` is the value this
 file writes (MISSING if none), `inherited(key)` the value its bases give (merged, recursively),
 `merged(key)` both together. Base files are parsed from disk, never executed, and cached per
-process. The first module seen for a path is remembered as that file's original text: when the
+process. The first module seen for a path is remembered as that file's original: when the
 tool rewrites a base before its children in the same process, children are still read against
 the 0.x base they were written for.
 """
 from __future__ import annotations
 
 import os
+from collections import deque
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Deque, Dict, List, Optional
 
 import libcst as cst
 
 from codemods.config.merge import merge
 from codemods.config.values import MISSING, Evaluator, Unknown, detached, iter_nodes
 
-# real path -> text of the first module seen (the user's original); text, not trees, to stay small
-_ORIGINALS: Dict[str, str] = {}
+# real path -> the first module seen (the user's original): its tree, or its text once many trees
+# are held (a tree takes ~40x the memory of its text, and printing it costs about a parse)
+_ORIGINALS: Dict[str, object] = {}
+_ORIGINAL_TREES: Deque[str] = deque()  # keys of _ORIGINALS held as trees, oldest first
+MAX_ORIGINAL_TREES = 1024
 _FILES: Dict[str, "ConfigFile"] = {}  # real path -> parsed base file
 _LOADING = set()  # real paths of files whose bases are being loaded
 MAX_DEPTH = 20  # _base_ chains deeper than this are treated as cycles
@@ -30,7 +34,12 @@ def remember_original(module: cst.Module, path: Optional[Path]) -> None:
     if path is not None:
         key = _key(path)
         if key not in _ORIGINALS:
-            _ORIGINALS[key] = module.code
+            # Most files are never read back as a base: print a tree only when it must go.
+            _ORIGINALS[key] = module
+            _ORIGINAL_TREES.append(key)
+            if len(_ORIGINAL_TREES) > MAX_ORIGINAL_TREES:
+                old = _ORIGINAL_TREES.popleft()
+                _ORIGINALS[old] = _ORIGINALS[old].code
 
 
 def _key(path) -> str:
@@ -221,7 +230,9 @@ def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
         return _FILES[key]
     try:
         original = _ORIGINALS.get(key)
-        if original is not None:
+        if isinstance(original, cst.Module):
+            module = original
+        elif original is not None:
             module = cst.parse_module(original)
         else:
             module = cst.parse_module(Path(path).read_bytes())
@@ -245,4 +256,5 @@ def for_rule(module: cst.Module, path: Optional[Path]) -> ConfigFile:
 
 def clear_cache() -> None:
     _ORIGINALS.clear()
+    _ORIGINAL_TREES.clear()
     _FILES.clear()
