@@ -17,6 +17,8 @@ import keyword
 
 import libcst as cst
 
+from codemods.config.values import literal
+
 # ---------------------------------------------------------------- small CST helpers
 
 
@@ -66,7 +68,7 @@ def kwarg_value(call: cst.Call, name: str):
 
 def string_value(node) -> Optional[str]:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = literal(node.value) if isinstance(node, cst.SimpleString) else node.evaluated_value
         return value if isinstance(value, str) else None
     return None
 

@@ -26,7 +26,10 @@ def expr_of(value: Value, indent: int = 0) -> cst.BaseExpression:
 
 def assignment(key: str, value: Value, like=None) -> cst.SimpleStatementLine:
     """`key = value` as a statement; `like` (a statement) gives the comments and line end to keep."""
-    code = cst.Module([]).code_for_node(expr_of(value, len(key) + 3))
+    if isinstance(value, cst.BaseExpression):
+        code = cst.Module([]).code_for_node(value)
+    else:
+        code = to_code(value, len(key) + 3)  # what printing `expr_of` of it would give back
     stmt = cst.parse_statement(f"{key} = {code}\n")
     if like is not None:
         stmt = stmt.with_changes(leading_lines=like.leading_lines,

@@ -9,8 +9,10 @@ expression in `.source`, so that an unchanged value can be printed as the same r
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import operator
+from functools import lru_cache
 from typing import Callable, Optional
 
 import libcst as cst
@@ -84,6 +86,13 @@ def base_ref(node: cst.BaseExpression) -> Optional[list]:
     return None
 
 
+@lru_cache(maxsize=65536)
+def literal(text: str):
+    """`evaluated_value` of a number or string token (what LibCST does, without its repeated
+    `ast.literal_eval` of the same few spellings)."""
+    return ast.literal_eval(text)
+
+
 class Evaluator:
     """Reads expressions. `lookup(name)` gives a top-level variable's value (or MISSING);
     `base_lookup(path)` gives the value of `{{_base_.a.b}}` (or MISSING)."""
@@ -100,8 +109,10 @@ class Evaluator:
 
     def value(self, node):
         if isinstance(node, (cst.Integer, cst.Float)):
-            return _tag(node.evaluated_value, node)  # printed back as written: 1e-6, not 1e-06
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return _tag(literal(node.value), node)  # printed back as written: 1e-6, not 1e-06
+        if isinstance(node, cst.SimpleString):
+            return literal(node.value)
+        if isinstance(node, cst.ConcatenatedString):
             return node.evaluated_value
         if isinstance(node, cst.Imaginary):
             return Unknown(node)
@@ -268,14 +279,23 @@ def child_nodes(node: cst.CSTNode) -> list:
     out = []
     for name in _child_fields(type(node)):
         child = getattr(node, name)
-        if isinstance(child, cst.CSTNode):
+        kind = type(child)
+        if kind is list or kind is tuple:
+            out.extend(c for c in child if _is_node(type(c)))
+        elif _is_node(kind):
             out.append(child)
-        elif isinstance(child, (list, tuple)):
-            out.extend(c for c in child if isinstance(c, cst.CSTNode))
     return out
 
 
 _FIELDS: dict = {}
+_NODE_TYPES: dict = {}  # type -> is it a CSTNode (an ABC: isinstance on it is slow)
+
+
+def _is_node(kind) -> bool:
+    found = _NODE_TYPES.get(kind)
+    if found is None:
+        found = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return found
 
 
 def _child_fields(cls) -> tuple:
