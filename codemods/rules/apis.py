@@ -19,6 +19,7 @@ import libcst as cst
 from codemods.importmap import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
+from codemods.rules._calls import visit_only
 from codemods.todo import TodoTransformer
 
 APIS = "mmcls.apis"
@@ -256,7 +257,9 @@ class InferenceModel(Rule):
         planner.plan()
         if not planner.calls and not planner.unfaithful:
             return module
-        module = module.visit(_InferenceRewriter(planner, ctx))
+        wanted = {id(n) for n in (*planner.calls, *planner.unfaithful, *planner.after)}
+        module = visit_only(module, _InferenceRewriter(planner, ctx),
+                            _calls.marked(module, lambda node: id(node) in wanted))
         after = {anchor: [INFERENCER] for anchor in planner.anchors}
         return _calls.fix_imports(module, imap, planner.anchors, after)
 
@@ -348,6 +351,14 @@ class _RunnerRewriter(TodoTransformer):
 _RUNNER_CALLS = {"train_model": "train", "single_gpu_test": "test", "multi_gpu_test": "test"}
 
 
+def _runner_call(imap, node) -> bool:
+    """A statement `_RunnerRewriter` rewrites (or marks)."""
+    if type(node) is not cst.SimpleStatementLine:
+        return False
+    call, _ = _calls.statement_call(node)
+    return bool(call and _calls.mmcls_function(imap, call.func, RUNNER_PACKAGES, _RUNNER_CALLS))
+
+
 def _config_name(module: cst.Module) -> Optional[str]:
     """`cfg` (or `config`) if the file has a variable of that name, for Runner.from_cfg."""
     used = _calls.used_names(module)  # (not `model.cfg` nor `f(cfg=...)`)
@@ -378,7 +389,8 @@ class TrainAndTest(Rule):
         if not _calls.may_call(imap, RUNNER_PACKAGES, self.triggers):
             return module
         rewriter = _RunnerRewriter(imap, ctx, module)
-        module = module.visit(rewriter)
+        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _runner_call(imap, node),
+                                                            expressions=False))
         if not rewriter.anchors:
             return module
         return _calls.fix_imports(module, imap, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
@@ -448,6 +460,14 @@ class _SeedRewriter(TodoTransformer):
         self.anchors.setdefault(_calls.root_name(func), []).append(target)
 
 
+def _seed_node(imap, node) -> bool:
+    """A node `_SeedRewriter` replaces."""
+    if type(node) is cst.Attribute:
+        return bool(_calls.mmcls_function(imap, node, SEED_PACKAGES, ("set_random_seed",)))
+    return type(node) is cst.Call and bool(
+        _calls.mmcls_function(imap, node.func, SEED_PACKAGES, ("init_random_seed",)))
+
+
 class RandomSeed(Rule):
     id = "MMC203"
     title = "set_random_seed / init_random_seed -> mmengine.runner.set_random_seed / mmengine.dist.sync_random_seed"
@@ -473,7 +493,7 @@ class RandomSeed(Rule):
         moved = {local: SET_SEED for local, target in imap.names.items()
                  if _calls.qualified_function(target, SEED_PACKAGES, ("set_random_seed",))}
         rewriter = _SeedRewriter(imap, ctx)
-        module = module.visit(rewriter)
+        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node)))
         for local in set(moved) - set(ctx.import_map(module).names):
             # bound by `from mmcls.apis import *`: import the new function after it
             del moved[local]
@@ -608,4 +628,6 @@ class InitModel(Rule):
         imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
-        return module.visit(_InitModelCalls(imap))
+        calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
+            _calls.mmcls_function(imap, node.func, APIS, ("init_model",))))
+        return visit_only(module, _InitModelCalls(imap), calls)

@@ -14,6 +14,8 @@ import libcst as cst
 
 from codemods.importmap import ImportMap
 from codemods.rule import CODE, Context, Rule
+from codemods.rules import _calls
+from codemods.rules._calls import visit_only
 from codemods.todo import TodoTransformer
 
 RULE_ID = "MMC303"
@@ -128,4 +130,15 @@ class DatasetMethods(Rule):
         imap = ctx.import_map(module)
         if not any(v.startswith("mmcls") for v in imap.names.values()):
             return module
-        return module.visit(_Marker(imap, ctx))
+        # Only classes and their members get TODOs: statements without an assignment stay out.
+        wanted = _calls.marked(module, _member, expressions=False)
+        before = ctx.changes.get(RULE_ID, 0)
+        updated = visit_only(module, _Marker(imap, ctx), wanted)
+        # Every TODO is recorded: nothing recorded, nothing changed (and no new text to make).
+        return updated if ctx.changes.get(RULE_ID, 0) != before else module
+
+
+def _member(node) -> bool:
+    kind = type(node)
+    return kind is cst.ClassDef or kind is cst.FunctionDef or (
+        kind is cst.SimpleStatementLine and any(type(s) is cst.Assign for s in node.body))
