@@ -69,7 +69,7 @@ def assign_target(stmt) -> Optional[str]:
 def _bound_names(node) -> List[str]:
     """Names a statement binds or changes in place (`x = `, `x[...] = `, `x.update(...)`, `for x`)."""
     found = []
-    for n in iter_nodes(node):
+    for n in iter_nodes(node, layout=False):
         if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.Del)):
             found.append(_root(n.target))
         elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute):

@@ -261,8 +261,9 @@ def plain(value):
     return value
 
 
-def iter_nodes(node: cst.CSTNode):
-    """`node` and every node below it, in no particular order.
+def iter_nodes(node: cst.CSTNode, layout: bool = True):
+    """`node` and every node below it, in no particular order; without whitespace, comments,
+    brackets, commas and operators if not `layout` (no expression or statement is below them).
 
     Read-only and much cheaper than a `CSTVisitor`, which rebuilds every node it passes: this
     only reads the dataclass fields.
@@ -271,30 +272,43 @@ def iter_nodes(node: cst.CSTNode):
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(child_nodes(current))
+        stack.extend(child_nodes(current, layout))
 
 
-def child_nodes(node: cst.CSTNode) -> list:
+def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
     """The nodes directly below `node`, read from its fields (not in source order)."""
+    lowest = LAYOUT if layout else CODE
     out = []
     for name in _child_fields(type(node)):
         child = getattr(node, name)
         kind = type(child)
         if kind is list or kind is tuple:
-            out.extend(c for c in child if _is_node(type(c)))
-        elif _is_node(kind):
+            out.extend(c for c in child if _node_kind(type(c)) >= lowest)
+        elif _node_kind(kind) >= lowest:
             out.append(child)
     return out
 
 
 _FIELDS: dict = {}
-_NODE_TYPES: dict = {}  # type -> is it a CSTNode (an ABC: isinstance on it is slow)
+_KINDS: dict = {}  # type -> NOT_NODE, LAYOUT or CODE (CSTNode is an ABC: isinstance on it is slow)
+NOT_NODE, LAYOUT, CODE = 0, 1, 2
+_LAYOUT_TYPES = (
+    cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Newline,
+    cst.Comment, cst.Comma, cst.Colon, cst.Dot, cst.Semicolon, cst.AssignEqual, cst.LeftParen,
+    cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseUnaryOp, cst.BaseBooleanOp, cst.BaseCompOp,
+    cst.BaseAugOp,
+)
 
 
-def _is_node(kind) -> bool:
-    found = _NODE_TYPES.get(kind)
+def _node_kind(kind) -> int:
+    found = _KINDS.get(kind)
     if found is None:
-        found = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+        if not issubclass(kind, cst.CSTNode):
+            found = NOT_NODE
+        else:
+            found = LAYOUT if issubclass(kind, _LAYOUT_TYPES) else CODE
+        _KINDS[kind] = found
     return found
 
 
@@ -307,7 +321,7 @@ def _child_fields(cls) -> tuple:
 
 def _self_contained(node: cst.CSTNode) -> bool:
     """No names (other than constants) and no `{{_base_.x}}`: means the same in any file."""
-    for n in iter_nodes(node):
+    for n in iter_nodes(node, layout=False):
         if isinstance(n, cst.Set):
             return False
         if isinstance(n, cst.Name) and n.value not in ("True", "False", "None", "dict"):

@@ -140,7 +140,7 @@ def _holds_pipeline(node: cst.CSTNode, found: set) -> bool:
     """Is `node` a pipeline list or above one? Adds the ids of such nodes below it to `found`
     (by subtree, so a node object used at two places counts at both)."""
     hit = False
-    for child in child_nodes(node):
+    for child in child_nodes(node, layout=False):
         hit = _holds_pipeline(child, found) or hit
     if hit or dp.is_pipeline(node):
         found.add(id(node))
@@ -151,7 +151,7 @@ def _holds_pipeline(node: cst.CSTNode, found: set) -> bool:
 def _used_elsewhere(module: cst.Module, name: str) -> bool:
     """Is `name` used more than once in `module`?"""
     count = 0
-    for node in iter_nodes(module):
+    for node in iter_nodes(module, layout=False):
         if isinstance(node, cst.Name) and node.value == name:
             count += 1
             if count > 1:
