@@ -20,6 +20,7 @@ import libcst as cst
 
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
+from codemods.rules._calls import visit_only
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer, todo_text
@@ -93,6 +94,11 @@ class _Renamer(_scopes.ScopeTracker, TodoTransformer):
         self.class_names = {node.name.value for node in kinds}
         self.classes: List[Optional[Dict[str, str]]] = []  # renames of the enclosing classes
         self.depth: List[int] = []  # function nesting inside the innermost class
+        self.marked = False  # a TODO was added
+
+    def todo(self, message: str) -> None:
+        self.marked = True
+        super().todo(message)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         kind = self.kinds.get(node)
@@ -227,7 +233,26 @@ class MethodRenames(Rule):
         models = _model_variables(module, imap, {node.name.value for node in kinds})
         if not kinds and not models:
             return module
-        return module.visit(_Renamer(kinds, ctx, models, imap))
+        renamer = _Renamer(kinds, ctx, models, imap)
+        before = ctx.changes.get(renamer.rule_id, 0)
+        updated = visit_only(module, renamer, _calls.marked(module, lambda node: _renamable(node, models)))
+        # A change is a recorded rename or a TODO: with neither, keep the tree (no new text to make).
+        return updated if renamer.marked or ctx.changes.get(renamer.rule_id, 0) != before else module
+
+
+def _renamable(node, models: Set[str]) -> bool:
+    """Nodes `_Renamer` may change or mark: classes, the old method names, calls of models."""
+    kind = type(node)
+    if kind is cst.ClassDef:
+        return True
+    if kind is cst.Attribute:
+        return node.attr.value in _OLD_NAMES
+    if kind is cst.FunctionDef:
+        return node.name.value in _OLD_NAMES
+    return kind is cst.Call and type(node.func) is cst.Name and node.func.value in models
+
+
+_OLD_NAMES = {*RENAMES, "loss"}
 
 
 # MMC302: the methods whose arguments changed. (kind, method) -> (expected first arguments,
