@@ -259,8 +259,11 @@ def _comments(node: cst.CSTNode) -> List[cst.Comment]:
 def _loose_comments(data: cst.Call) -> List[cst.Comment]:
     """Comments of `data = dict(...)` outside its values (between its keys), which would be lost
     with the dict: they go above the dataloaders."""
+    found = _comments(data)
+    if not found:
+        return found
     inner = {id(c) for arg in data.args for c in _comments(arg.value)}
-    return [c for c in _comments(data) if id(c) not in inner]
+    return [c for c in found if id(c) not in inner]
 
 
 def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:

@@ -61,6 +61,19 @@ FOLD_TODO = ("this branch depends on a value known only at run time; MMPretrain 
 
 def uses_data_source(module: cst.Module, path) -> bool:
     """Is this an MMSelfSup 0.x data config (a dataset with `data_source`, here or in a base)?"""
+    # MMC501, MMC502 and MMC601 all ask, mostly about the same tree: remember the last answer
+    last = _LAST_DATA_SOURCE
+    if last and last[0] is module and last[1] == path:
+        return last[2]
+    found = _uses_data_source(module, path)
+    _LAST_DATA_SOURCE[:] = [module, path, found]
+    return found
+
+
+_LAST_DATA_SOURCE: list = []  # [module, path, answer]
+
+
+def _uses_data_source(module: cst.Module, path) -> bool:
     cfg = ConfigFile(module, path)
     if isinstance(cfg.local("data"), Unknown):
         return "data_source=" in module.code
