@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -32,6 +32,7 @@ from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
 from codemods.importmap import ImportMap, dotted, is_instance, look
 from codemods.rule import CODE, Context, Rule
+from codemods.rules._calls import visit_only
 from codemods.rules.config_eval import convert_metrics
 from codemods.rules.config_schedule import ParamSchedulerKey, TrainCfgKey
 from codemods.todo import TodoTransformer
@@ -542,10 +543,10 @@ cfg.resume = True
         names = ConfigNames(module, imap)
         finder = _Finder(names)
         look(module, finder)
-        if not finder.found:  # most files: a look is much cheaper than a transformer's rebuild
+        if not finder.ids:  # most files: a look is much cheaper than a transformer's rebuild
             return module
         transformer = _Transformer(names, module.default_indent)
-        new = module.visit(transformer)
+        new = visit_only(module, transformer, finder.ids)
         if transformer.count:
             ctx.record(RULE_ID, transformer.count)
         return new
@@ -573,31 +574,36 @@ class _Scoped:
 
 
 class _Finder(_Scoped, cst.CSTVisitor):
-    """Is there any 0.x key on a config? (Every change of the transformer starts with one.)"""
+    """The nodes that name a 0.x key on a config, and their ancestors: every change of the
+    transformer starts at one of them, so it needs to enter no other node."""
 
     def __init__(self, names: ConfigNames) -> None:
         super().__init__()
         self.names = names
         self.scopes = []
-        self.found = False
+        self.path: List[int] = []
+        self.ids: Set[int] = set()
 
     def on_visit(self, node) -> bool:
-        if self.found:
-            return False
+        self.path.append(id(node))
         kind = type(node)  # exact classes: LibCST's are ABCs, whose isinstance is slow
+        found = False
         if kind in SCOPES:
             self.scopes.append(node)
         elif kind in CHAINS:
-            found = self.chain(node)
-            self.found = found is not None and found[1][0].key in OLD_HEADS
+            chain = self.chain(node)
+            found = chain is not None and chain[1][0].key in OLD_HEADS
         if kind is cst.Call and len(node.args) >= 1:
-            self.found |= self._keyed(node)
+            found |= self._keyed(node)
         elif kind is cst.Comparison and string_key(node.left) in OLD_HEADS:
-            self.found |= any(self._root(c.comparator) for c in node.comparisons)
-        return not self.found
+            found |= any(self._root(c.comparator) for c in node.comparisons)
+        if found:
+            self.ids.update(self.path)
+        return True
 
     def on_leave(self, original_node) -> None:
-        if self.scopes and self.scopes[-1] is original_node:  # not pushed once something was found
+        self.path.pop()
+        if self.scopes and self.scopes[-1] is original_node:
             self.scopes.pop()
 
     def _keyed(self, node: cst.Call) -> bool:
