@@ -86,7 +86,7 @@ def _root(expr) -> Optional[str]:
 class ConfigFile:
     def __init__(self, module: cst.Module, path: Optional[Path] = None, depth: int = 0) -> None:
         self.module = module
-        self.path = Path(path) if path is not None else None
+        self.path = Path(path) if path is not None and not isinstance(path, Path) else path
         self.depth = depth
         self.statements: Dict[str, int] = {}  # key -> index in module.body of its last plain assignment
         self.dynamic = set()  # keys built by control flow or changed in place: not readable
@@ -180,7 +180,7 @@ class ConfigFile:
             if not isinstance(entry, str) or "::" in entry or "{{" in entry or self.path is None:
                 paths.append(None)
                 continue
-            paths.append(self.path.parent / entry)
+            paths.append(_base_path(self.path, str(entry)))
         return paths
 
     def bases(self) -> List[Optional["ConfigFile"]]:
@@ -203,6 +203,11 @@ class ConfigFile:
             else:
                 missing += base.unreadable_bases()
         return missing
+
+
+@lru_cache(maxsize=4096)
+def _base_path(path: Path, entry: str) -> Path:
+    return path.parent / entry  # pathlib is slow, and every rule asks again for the same file
 
 
 def _fresh(value):
