@@ -587,7 +587,9 @@ class InitModelAttributes(Rule):
         imap = _calls.import_map(ctx, module)
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
-        return module.visit(_ModelAttributes(imap, ctx))
+        attributes = _calls.marked(module, lambda node: type(node) is cst.Attribute and type(node.value) is cst.Name
+                                   and (node.attr.value in _MODEL_ATTRIBUTES or node.attr.value == "show_result"))
+        return visit_only(module, _ModelAttributes(imap, ctx), attributes)
 
 
 class _InitModelCalls(TodoTransformer):
