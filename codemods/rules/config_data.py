@@ -68,9 +68,11 @@ test_dataloader = val_dataloader
         return without_header_duplicates(self._transform(module, ctx))
 
     def _transform(self, module: cst.Module, ctx: Context) -> cst.Module:
+        at = dp.find_assign(module, "data")
+        if at is None and dp.find_assign(module, "sampler") is None:
+            return module  # the usual config: neither `data` nor a 0.x top-level `sampler`
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
-        at = dp.find_assign(module, "data")
         if at is not None and isinstance(dp.top_assign(module.body[at])[1], cst.Dict):
             module = _data_as_call(module, at)
         if at is None or not dp.is_dict_call(dp.top_assign(module.body[at])[1]):
