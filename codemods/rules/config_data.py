@@ -264,7 +264,7 @@ def _loose_comments(data: cst.Call) -> List[cst.Comment]:
     found = _comments(data)
     if not found:
         return found
-    inner = {id(c) for arg in data.args for c in _comments(arg.value)}
+    inner = {id(c) for arg in data.args for c in iter_nodes(arg.value) if isinstance(c, cst.Comment)}
     return [c for c in found if id(c) not in inner]
 
 
