@@ -58,7 +58,8 @@ def _fields(node: cst.CSTNode) -> Tuple[str, ...]:
         node._visit_and_replace_children(order)
         # A field visited only when it is set (an f-string's format_spec, the last) goes last.
         fields = [*order.fields, *(f.name for f in dataclasses.fields(node) if f.name not in order.fields)]
-        fields = _FIELDS[kind] = tuple(fields)
+        # Fields that by LibCST's naming only ever hold layout nodes are not even read.
+        fields = _FIELDS[kind] = tuple(f for f in fields if not f.startswith(_LAYOUT_FIELDS))
     return fields
 
 
@@ -66,13 +67,13 @@ def look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a visitor that only looks (no `visit_<Node>_<field>` hooks)
     and has nothing to do with layout nodes."""
     if visitor.on_visit(node):
-        for name in _fields(node):
+        for name in _FIELDS.get(type(node)) or _fields(node):
             value = getattr(node, name)
             if type(value) in _SEQUENCES:
                 for child in value:
-                    if _walked(child):
+                    if _WALKED.get(type(child)) or _walked(child):
                         look(child, visitor)
-            elif _walked(value):
+            elif _WALKED.get(type(value)) or _walked(value):
                 look(value, visitor)
     visitor.on_leave(node)
 
@@ -84,6 +85,7 @@ _LAYOUT = (
     cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
     cst.LeftCurlyBrace, cst.RightCurlyBrace,
 )
+_LAYOUT_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after")
 _WALKED: Dict[type, bool] = {}
 
 
