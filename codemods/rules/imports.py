@@ -403,19 +403,24 @@ def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
     return chains
 
 
-def _containers_to(module: cst.Module, watch: Set[str]) -> Set[int]:
+def _containers_to(module: cst.Module, watch: Set[str]) -> Tuple[Set[int], Set[int]]:
     """ids of the containers (`_Rewrite._CONTAINERS`) that hold an import line or, outside
-    containers, a node that mentions a name of `watch`: the ones `_Rewrite` must enter."""
+    containers, a node that mentions a name of `watch`: the ones `_Rewrite` must enter; and the
+    ids of those mentioning nodes (what `_Rewrite` would find again with `_mentions`)."""
     found: Set[int] = set()
+    mentioning: Set[int] = set()
     stack: List[Tuple[cst.CSTNode, Tuple[int, ...]]] = [(module, ())]
     while stack:
         current, path = stack.pop()
         if type(current) in _Rewrite._CONTAINERS:
             inner = path + (id(current),)
             stack.extend((child, inner) for child in _children(current))
-        elif _is_import_line(current) or (watch and _mentions(current, watch)):
+        elif watch and _mentions(current, watch):
+            mentioning.add(id(current))
             found.update(path)
-    return found
+        elif _is_import_line(current):
+            found.update(path)
+    return found, mentioning
 
 
 def _is_import_line(node) -> bool:
@@ -598,6 +603,7 @@ class _Rewrite(TodoTransformer):
 
     watch: Set[str] = set()  # names whose usages may change
     wanted: Set[int] = set()  # ids of the containers on the way to imports and watched names
+    mentioning: Set[int] = set()  # ids of the nodes (outside containers) that mention one
     _inside = 0  # > 0 within a node known to mention a watched name
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -608,7 +614,7 @@ class _Rewrite(TodoTransformer):
         if type(node) in self._CONTAINERS:
             # a block with no import and no watched name has nothing to change: not rebuilt
             return descend and id(node) in self.wanted
-        if self.watch and _mentions(node, self.watch):
+        if id(node) in self.mentioning:
             self._inside = 1
             return descend
         return False
@@ -1023,7 +1029,7 @@ class ImportsRule(Rule):
         rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
             local for local, b in rewrite.names.items() if b.usage is not None
         }
-        rewrite.wanted = _containers_to(module, rewrite.watch)
+        rewrite.wanted, rewrite.mentioning = _containers_to(module, rewrite.watch)
         updated = module.visit(rewrite)
         if rewrite.count:
             ctx.record(RULE_ID, rewrite.count)
