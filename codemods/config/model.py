@@ -210,12 +210,15 @@ def _base_path(path: Path, entry: str) -> Path:
     return path.parent / entry  # pathlib is slow, and every rule asks again for the same file
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
 def _fresh(value):
     """A copy of the containers of `value` (same types, `.source` kept); leaves are shared."""
     if isinstance(value, dict):
-        out = type(value)((k, _fresh(v)) for k, v in value.items())
+        out = type(value)((k, _fresh(v) if isinstance(v, _CONTAINERS) else v) for k, v in value.items())
     elif isinstance(value, (list, tuple)):
-        out = type(value)(_fresh(v) for v in value)
+        out = type(value)(_fresh(v) if isinstance(v, _CONTAINERS) else v for v in value)
     else:
         return value
     source = getattr(value, "source", None)
