@@ -598,6 +598,11 @@ class _InitModelCalls(TodoTransformer):
     def __init__(self, imap) -> None:
         super().__init__()
         self.imap = imap
+        self.marked = False  # a TODO was added (its only change)
+
+    def todo(self, message: str) -> None:
+        self.marked = True
+        super().todo(message)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not _calls.mmcls_function(self.imap, node.func, APIS, ("init_model",)):
@@ -632,4 +637,6 @@ class InitModel(Rule):
             return module
         calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
             _calls.mmcls_function(imap, node.func, APIS, ("init_model",))))
-        return visit_only(module, _InitModelCalls(imap), calls)
+        marker = _InitModelCalls(imap)
+        updated = visit_only(module, marker, calls)
+        return updated if marker.marked else module  # no TODO: no new text to make
