@@ -243,3 +243,12 @@ def test_a_rule_sees_triggers_written_by_an_earlier_rule_with_or_without_labels(
     migration = engine.migrate_text("alpha = 1\n", None, rules, kind="code", labels=labels)
     assert migration.new == "gamma = 1\n" and migration.changes == {"A1": 1, "A2": 1}
     assert bool(migration.spans) is labels
+
+
+def test_prefilter_lets_ordinary_code_through_unparsed():
+    # Words such as `evaluate`, `CLASSES`, `config` or `data` alone must not make a file a candidate.
+    rules, prefilter = engine._rules_and_regex((), ())
+    ordinary = ("class Model:\n    CLASSES = ('a',)\n    def evaluate(self, data, config):\n"
+                "        return self.forward_pass(data)\n\ndef load_annotations(cfg):\n    return cfg\n")
+    assert not prefilter.search(ordinary, Path("src/model.py"))
+    assert prefilter.search("import mmcls\n", Path("src/model.py"))
