@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -209,6 +209,21 @@ def parse_error_reason(text: str, exc: Exception) -> str:
     return f"syntax error{where}{hint}; left untouched"
 
 
+def prefiltered(path: Path, options: Options) -> Optional[FileResult]:
+    """The result of a file that needs no rule (unreadable, too large, no trigger), else None."""
+    name = str(path)
+    try:
+        source = read_source(path, options.max_bytes)
+    except TooLarge as exc:
+        return FileResult(name, "skipped", reason=str(exc))
+    except BadInput as exc:
+        return FileResult(name, "failed", reason=str(exc))
+    _, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
+    if not prefilter.search(source.text, path):
+        return FileResult(name, "unchanged")
+    return None
+
+
 def process_file(path: Path, options: Options) -> FileResult:
     name = str(path)
     try:
@@ -274,8 +289,25 @@ def _process_chunk(args) -> List[FileResult]:
 
 
 def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResult]:
-    """Yield one result per path, in input order, using `jobs` worker processes."""
+    """Yield one result per path, in input order.
+
+    The cheap prefilter runs here first; only files that need the rules go to `jobs` worker
+    processes, and none are started when few files do (a `--check` of a large tree that has
+    nothing to migrate costs no pool).
+    """
     names = [str(p) for p in paths]
+    done: Dict[int, FileResult] = {}
+    for index, name in enumerate(names):
+        result = prefiltered(Path(name), options)
+        if result is not None:
+            done[index] = result
+    needed = [names[i] for i in range(len(names)) if i not in done]
+    migrated = _migrate_all(needed, options, jobs)
+    for index in range(len(names)):
+        yield done.pop(index) if index in done else next(migrated)
+
+
+def _migrate_all(names: List[str], options: Options, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(names) < 8:
         for name in names:
             yield process_file(Path(name), options)

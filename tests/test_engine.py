@@ -252,3 +252,19 @@ def test_prefilter_lets_ordinary_code_through_unparsed():
                 "        return self.forward_pass(data)\n\ndef load_annotations(cfg):\n    return cfg\n")
     assert not prefilter.search(ordinary, Path("src/model.py"))
     assert prefilter.search("import mmcls\n", Path("src/model.py"))
+
+
+def test_run_keeps_order_and_starts_no_pool_for_few_candidates(tmp_path, monkeypatch):
+    use_rules(monkeypatch, [Rename("A1", "alpha", "beta")])
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started for 2 candidate files")
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    paths = []
+    for i in range(30):
+        text = "alpha = 1\n" if i in (3, 17) else "x = 1\n"
+        paths.append(write(tmp_path, text, f"f{i:02}.py"))
+    results = list(engine.run(paths, engine.Options(), jobs=2))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert [i for i, r in enumerate(results) if r.status == "changed"] == [3, 17]
