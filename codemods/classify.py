@@ -24,11 +24,14 @@ CONFIG_KEYS = frozenset(
 
 # A config assigns a known key at column 0; a file without such a line is never a config, so the
 # config rules' (common) trigger words need not cost a parse there.
-_CONFIG_HINT = re.compile(r"^(?:_base_|%s)\s*=" % "|".join(sorted(CONFIG_KEYS)), re.M)
+_KEYS = "|".join(["_base_", *sorted(CONFIG_KEYS)])
+_FIRST_LINE = re.compile(r"(?:%s)[ \t]*=" % _KEYS)
+# A literal "\n" first lets `re` skip to line starts instead of trying every position.
+_LATER_LINE = re.compile(r"\n(?:%s)[ \t]*=" % _KEYS)
 
 
 def might_be_config(text: str) -> bool:
-    return _CONFIG_HINT.search(text) is not None
+    return bool(_FIRST_LINE.match(text) or _LATER_LINE.search(text))
 
 
 def _top_level_names(module: cst.Module):

@@ -80,16 +80,22 @@ class Prefilter:
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.code = trigger_regex([r for r in rules if r.kind != CONFIG])
-        self.config = trigger_regex([r for r in rules if r.kind == CONFIG])
+        # Plain substring scans: `str.__contains__` is about twice as fast as one regex of all
+        # the words on a large tree.
+        self.code = _tokens([r for r in rules if r.kind != CONFIG])
+        self.config = _tokens([r for r in rules if r.kind == CONFIG])
         self.folders = frozenset(f for r in rules for f in r.path_triggers)
 
     def search(self, text: str, path: Optional[Path] = None) -> bool:
         if path is not None and self.folders.intersection(Path(path).parts[:-1]):
             return True
-        if self.code is not None and self.code.search(text):
+        if any(token in text for token in self.code):
             return True
-        return self.config is not None and might_be_config(text) and bool(self.config.search(text))
+        return bool(self.config) and might_be_config(text) and any(token in text for token in self.config)
+
+
+def _tokens(rules: Sequence[Rule]) -> Tuple[str, ...]:
+    return tuple(sorted({t for rule in rules for t in rule.triggers}))
 
 
 def trigger_regex(rules: Sequence[Rule]):

@@ -268,3 +268,17 @@ def test_run_keeps_order_and_starts_no_pool_for_few_candidates(tmp_path, monkeyp
     results = list(engine.run(paths, engine.Options(), jobs=2))
     assert [r.path for r in results] == [str(p) for p in paths]
     assert [i for i, r in enumerate(results) if r.status == "changed"] == [3, 17]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("model = dict()\n", True),
+    ("import x\n\noptimizer=dict(type='SGD')\n", True),
+    ("_base_ = ['a.py']\n", True),
+    ("def f():\n    model = dict()\n", False),
+    ("x = 1  # data = dict()\n", False),
+    ("modelling = 1\n", False),
+])
+def test_might_be_config(text, expected):
+    from codemods.classify import might_be_config
+
+    assert might_be_config(text) is expected
