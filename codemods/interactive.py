@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
 import click
 

@@ -1,5 +1,4 @@
 """The engine with throw-away rules: flow, verification, labels, TODOs, failures."""
-import textwrap
 from pathlib import Path
 
 import libcst as cst

@@ -1,6 +1,7 @@
 import libcst as cst
 
 from codemods.importmap import ImportMap
+from codemods.walk import CODE, look, node_kind
 
 
 def qualified(source, expr):
@@ -56,22 +57,16 @@ class Recorder(cst.CSTVisitor):
         self.seen = []
 
     def on_visit(self, node):
-        from codemods.importmap import _LAYOUT
-
-        if type(node) not in _LAYOUT:
+        if node_kind(type(node)) == CODE:
             self.seen.append(("visit", id(node), type(node).__name__))
         return True
 
     def on_leave(self, node):
-        from codemods.importmap import _LAYOUT
-
-        if type(node) not in _LAYOUT:
+        if node_kind(type(node)) == CODE:
             self.seen.append(("leave", id(node), type(node).__name__))
 
 
 def test_look_sees_what_visit_sees_in_the_same_order():
-    from codemods.importmap import look
-
     module = cst.parse_module(SOURCE)
     by_visit, by_look = Recorder(), Recorder()
     module.visit(by_visit)

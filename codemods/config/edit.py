@@ -13,7 +13,7 @@ import libcst as cst
 
 from codemods.config.build import to_code
 from codemods.config.model import assign_target
-from codemods.config.values import iter_nodes
+from codemods.walk import iter_nodes
 
 Value = Union[cst.BaseExpression, object]
 

@@ -18,7 +18,8 @@ from typing import Deque, Dict, List, Optional
 import libcst as cst
 
 from codemods.config.merge import merge
-from codemods.config.values import MISSING, Evaluator, Unknown, detached, iter_nodes
+from codemods.config.values import MISSING, Evaluator, Unknown, detached
+from codemods.walk import iter_nodes
 
 # real path -> the first module seen (the user's original): its tree, or its text once many trees
 # are held (a tree takes ~40x the memory of its text, and printing it costs about a parse)

@@ -10,12 +10,13 @@ expression in `.source`, so that an unchanged value can be printed as the same r
 from __future__ import annotations
 
 import ast
-import dataclasses
 import operator
 from functools import lru_cache
 from typing import Callable, Optional
 
 import libcst as cst
+
+from codemods.walk import iter_nodes
 
 MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
 
@@ -259,64 +260,6 @@ def plain(value):
         if isinstance(value, kind) and not isinstance(value, bool):
             return kind(value)
     return value
-
-
-def iter_nodes(node: cst.CSTNode, layout: bool = True):
-    """`node` and every node below it, in no particular order; without whitespace, comments,
-    brackets, commas and operators if not `layout` (no expression or statement is below them).
-
-    Read-only and much cheaper than a `CSTVisitor`, which rebuilds every node it passes: this
-    only reads the dataclass fields.
-    """
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(child_nodes(current, layout))
-
-
-def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
-    """The nodes directly below `node`, read from its fields (not in source order)."""
-    lowest = LAYOUT if layout else CODE
-    out = []
-    for name in _child_fields(type(node)):
-        child = getattr(node, name)
-        kind = type(child)
-        if kind is list or kind is tuple:
-            out.extend(c for c in child if _node_kind(type(c)) >= lowest)
-        elif _node_kind(kind) >= lowest:
-            out.append(child)
-    return out
-
-
-_FIELDS: dict = {}
-_KINDS: dict = {}  # type -> NOT_NODE, LAYOUT or CODE (CSTNode is an ABC: isinstance on it is slow)
-NOT_NODE, LAYOUT, CODE = 0, 1, 2
-_LAYOUT_TYPES = (
-    cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Newline,
-    cst.Comment, cst.Comma, cst.Colon, cst.Dot, cst.Semicolon, cst.AssignEqual, cst.LeftParen,
-    cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
-    cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseUnaryOp, cst.BaseBooleanOp, cst.BaseCompOp,
-    cst.BaseAugOp,
-)
-
-
-def _node_kind(kind) -> int:
-    found = _KINDS.get(kind)
-    if found is None:
-        if not issubclass(kind, cst.CSTNode):
-            found = NOT_NODE
-        else:
-            found = LAYOUT if issubclass(kind, _LAYOUT_TYPES) else CODE
-        _KINDS[kind] = found
-    return found
-
-
-def _child_fields(cls) -> tuple:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
 
 
 def _self_contained(node: cst.CSTNode) -> bool:

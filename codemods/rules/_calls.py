@@ -13,7 +13,8 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods.importmap import ImportMap, dotted, is_instance, look, relative_module
+from codemods.importmap import ImportMap, dotted, relative_module
+from codemods.walk import is_instance, look
 from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")

@@ -12,7 +12,8 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from codemods.importmap import dotted, look
+from codemods.importmap import dotted
+from codemods.walk import look
 
 Scope = Union[cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda]
 SCOPES = (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)

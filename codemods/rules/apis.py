@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from codemods.importmap import look
+from codemods.walk import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.rules._calls import visit_only

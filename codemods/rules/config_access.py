@@ -30,7 +30,8 @@ import libcst as cst
 from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
-from codemods.importmap import ImportMap, dotted, is_instance, look
+from codemods.importmap import ImportMap, dotted
+from codemods.walk import is_instance, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules._calls import visit_only
 from codemods.rules.config_eval import convert_metrics

@@ -16,7 +16,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import MISSING, for_rule
-from codemods.config.values import iter_nodes
+from codemods.walk import iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates

@@ -105,7 +105,6 @@ test_evaluator = val_evaluator
 
 
 def _replace(module, at, new, todos):
-    stmt = module.body[at]
     module = replace_keys(module, ["evaluation"], new)
     if todos:
         body = list(module.body)

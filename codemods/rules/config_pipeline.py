@@ -14,7 +14,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
-from codemods.config.values import child_nodes, iter_nodes
+from codemods.walk import child_nodes, iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates

@@ -13,7 +13,7 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
-from codemods.importmap import look
+from codemods.walk import look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only

@@ -1,0 +1,112 @@
+"""Read-only walks over a LibCST tree, shared by the import map, the code rules and the config model.
+
+LibCST's `node.visit(visitor)` rebuilds every node it passes even when the visitor only looks;
+these walks read the dataclass fields instead (several times cheaper). Node classes are
+classified once each (CSTNode is an ABC, so `isinstance` on it is slow): not a node, layout
+(whitespace, comments, brackets, commas, operators: nothing below them) or code.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, Tuple
+
+import libcst as cst
+
+NOT_NODE, LAYOUT, CODE = 0, 1, 2
+LAYOUT_TYPES = (
+    cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Newline,
+    cst.Comment, cst.Comma, cst.Colon, cst.Dot, cst.Semicolon, cst.AssignEqual, cst.LeftParen,
+    cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseUnaryOp, cst.BaseBooleanOp, cst.BaseCompOp,
+    cst.BaseAugOp,
+)
+# Fields that by LibCST's naming only ever hold layout nodes.
+_LAYOUT_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after")
+_KINDS: Dict[type, int] = {}
+_ALL_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_CODE_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_INSTANCE: Dict[tuple, bool] = {}
+
+
+def node_kind(kind: type) -> int:
+    found = _KINDS.get(kind)
+    if found is None:
+        if not issubclass(kind, cst.CSTNode):
+            found = NOT_NODE
+        else:
+            found = LAYOUT if issubclass(kind, LAYOUT_TYPES) else CODE
+        _KINDS[kind] = found
+    return found
+
+
+def is_instance(node, classes) -> bool:
+    """`isinstance(node, classes)` for LibCST classes, cached per (class, classes)."""
+    key = (type(node), classes)
+    found = _INSTANCE.get(key)
+    if found is None:
+        found = _INSTANCE[key] = isinstance(node, classes)
+    return found
+
+
+def iter_nodes(node: cst.CSTNode, layout: bool = True):
+    """`node` and every node below it, in no particular order; without layout nodes if not
+    `layout` (no expression or statement is below them)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(child_nodes(current, layout))
+
+
+def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
+    """The nodes directly below `node`, read from its fields (not in source order)."""
+    lowest = LAYOUT if layout else CODE
+    names = _ALL_FIELDS.get(type(node))
+    if names is None:
+        names = _ALL_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    out = []
+    for name in names:
+        child = getattr(node, name)
+        kind = type(child)
+        if kind is list or kind is tuple:
+            out.extend(c for c in child if node_kind(type(c)) >= lowest)
+        elif node_kind(kind) >= lowest:
+            out.append(child)
+    return out
+
+
+def look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)`, in the same order, for a visitor that only looks (no
+    `visit_<Node>_<field>` hooks) and has nothing to do with layout nodes."""
+    if visitor.on_visit(node):
+        for name in _CODE_FIELDS.get(type(node)) or _code_fields(node):
+            value = getattr(node, name)
+            if type(value) is list or type(value) is tuple:
+                for child in value:
+                    if node_kind(type(child)) == CODE:
+                        look(child, visitor)
+            elif node_kind(type(value)) == CODE:
+                look(value, visitor)
+    visitor.on_leave(node)
+
+
+class _FieldOrder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.fields = []
+
+    def on_visit(self, node) -> bool:
+        return False
+
+    def on_visit_attribute(self, node, attribute) -> None:
+        self.fields.append(attribute)
+
+
+def _code_fields(node: cst.CSTNode) -> Tuple[str, ...]:
+    """The child fields of `node`'s class in the order LibCST visits them (learned once per class),
+    without the fields that only hold layout."""
+    order = _FieldOrder()
+    node._visit_and_replace_children(order)
+    # A field visited only when it is set (an f-string's format_spec, the last) goes last.
+    fields = [*order.fields, *(f.name for f in dataclasses.fields(node) if f.name not in order.fields)]
+    found = _CODE_FIELDS[type(node)] = tuple(f for f in fields if not f.startswith(_LAYOUT_FIELDS))
+    return found
