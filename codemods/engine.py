@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -215,32 +215,33 @@ def parse_error_reason(text: str, exc: Exception) -> str:
     return f"syntax error{where}{hint}; left untouched"
 
 
+def _read(path: Path, options: Options) -> Union[Source, FileResult]:
+    """The file's source, or the result of a file that cannot be read (skipped or failed)."""
+    try:
+        return read_source(path, options.max_bytes)
+    except TooLarge as exc:
+        return FileResult(str(path), "skipped", reason=str(exc))
+    except BadInput as exc:
+        return FileResult(str(path), "failed", reason=str(exc))
+
+
 def prefiltered(path: Path, options: Options) -> Optional[FileResult]:
     """The result of a file that needs no rule (unreadable, too large, no trigger), else None."""
-    name = str(path)
-    try:
-        source = read_source(path, options.max_bytes)
-    except TooLarge as exc:
-        return FileResult(name, "skipped", reason=str(exc))
-    except BadInput as exc:
-        return FileResult(name, "failed", reason=str(exc))
+    source = _read(path, options)
+    if isinstance(source, FileResult):
+        return source
     _, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
-    if not prefilter.search(source.text, path):
-        return FileResult(name, "unchanged")
-    return None
+    return None if prefilter.search(source.text, path) else FileResult(str(path), "unchanged")
 
 
-def process_file(path: Path, options: Options) -> FileResult:
-    name = str(path)
-    try:
-        source = read_source(path, options.max_bytes)
-    except TooLarge as exc:
-        return FileResult(name, "skipped", reason=str(exc))
-    except BadInput as exc:
-        return FileResult(name, "failed", reason=str(exc))
+def process_file(path: Path, options: Options, checked: bool = False) -> FileResult:
+    """Read, prefilter (unless `checked` says `prefiltered` already let it through) and migrate."""
+    source = _read(path, options)
+    if isinstance(source, FileResult):
+        return source
     rules, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
-    if not prefilter.search(source.text, path):
-        return FileResult(name, "unchanged")
+    if not checked and not prefilter.search(source.text, path):
+        return FileResult(str(path), "unchanged")
     return migrate_source(source, rules, options)
 
 
@@ -291,7 +292,7 @@ def new_todos(old: str, new: str) -> List[Tuple[int, str, str]]:
 
 def _process_chunk(args) -> List[FileResult]:
     paths, options = args
-    return [process_file(Path(p), options) for p in paths]
+    return [process_file(Path(p), options, checked=True) for p in paths]
 
 
 def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResult]:
@@ -316,7 +317,7 @@ def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResu
 def _migrate_all(names: List[str], options: Options, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(names) < 8:
         for name in names:
-            yield process_file(Path(name), options)
+            yield process_file(Path(name), options, checked=True)
         return
     size = max(1, min(64, len(names) // (jobs * 8)))
     chunks = [(names[i:i + size], options) for i in range(0, len(names), size)]
