@@ -21,6 +21,7 @@ from codemods.classify import classify, might_be_config
 from codemods.files import BadInput, Source, TooLarge, read_source
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules import select_rules
+from codemods.splice import Printer
 from codemods.todo import find_todos, without_header_duplicates
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -130,14 +131,17 @@ def _node_pattern(node: dict) -> str:
 
 
 def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: Optional[str] = None,
-                 labels: bool = True) -> Migration:
+                 labels: bool = True, splice: bool = True) -> Migration:
     """Run `rules` on `text` (already known to contain a trigger). Raises on unparsable input.
 
     With `labels`, the text after each rule is kept to know which rule made which lines
     (interactive review). Without, the tree is printed only when a rule's triggers must be
-    looked up in what earlier rules wrote, and once at the end.
+    looked up in what earlier rules wrote, and once at the end. With `splice`, statements no rule
+    changed are printed as their original text (`codemods.splice`).
     """
     module = cst.parse_module(text)
+    printer = Printer(text, module) if splice else None
+    code = printer.code if printer else (lambda tree: tree.code)
     kind = kind or classify(module, path)
     ctx = Context(path=path, kind=kind)
     steps: List[Tuple[str, str]] = []
@@ -145,7 +149,7 @@ def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: O
     for rule in rules:
         if not _wanted(rule, kind, path, text):
             if not printed:
-                current, printed = module.code, True
+                current, printed = code(module), True
             if current is text or not _wanted(rule, kind, path, current):
                 continue
         try:
@@ -156,13 +160,13 @@ def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: O
             updated = without_header_duplicates(updated)
             printed = False
             if labels:
-                new_text = updated.code
+                new_text = code(updated)
                 if new_text != current:
                     steps.append((rule.id, new_text))
                 current, printed = new_text, True
         module = updated
     if not printed:
-        current = module.code
+        current = code(module)
     return Migration(kind=kind, new=current, changes=ctx.changes, spans=_spans(text, steps))
 
 
@@ -258,6 +262,9 @@ def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> F
     if migration.new == source.text:
         return FileResult(name, "unchanged", kind=migration.kind)
     error = verify(migration.new, name)
+    if error is not None:  # a safety net for the spliced printing: print the whole tree
+        migration = migrate_text(source.text, source.path, rules, labels=options.labels, splice=False)
+        error = verify(migration.new, name)
     if error is not None:
         culprit = _culprits(source, rules)
         return FileResult(

@@ -1,0 +1,170 @@
+"""The spliced printer must print exactly what LibCST prints, and fall back when unsure."""
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from codemods import splice
+from codemods.engine import migrate_text
+from codemods.rules import select_rules
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+TRICKY = '''\
+#!/usr/bin/env python
+# header comment
+
+"""Module docstring with a # hash, (brackets and 'quotes'."""
+import os  # trailing comment
+x = (1,
+# a comment inside brackets
+     2)
+y = """a
+def not_a_def():
+    pass
+"""
+z = 1 + \\
+    2
+a = 1; b = 2
+
+
+# leading comment of f
+@decorator(
+    arg=1)
+# between decorators
+@other
+def f(p,
+      q):
+    # first line of the body
+    if p:
+        return q
+    else:
+        return 'else:'
+    # footer of f, indented
+
+class C(Base):  # header comment
+    attr = {'k': "v"}
+
+    def m(self):
+        s = 'it\\'s'
+        return s
+# column-0 comment between methods
+    @property
+    def n(self):
+        try:
+            pass
+        except ValueError:
+            pass
+        finally:
+            pass
+
+    class Inner:
+        def deep(self): return 1
+
+if x:
+    pass
+elif y:
+    pass
+else:
+    pass
+
+# module footer
+'''
+
+
+def statements(body, found=None):
+    found = [] if found is None else found
+    for stmt in body:
+        found.append(stmt)
+        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)) and isinstance(stmt.body, cst.IndentedBlock):
+            statements(stmt.body.body, found)
+    return found
+
+
+def replace(module, target, new):
+    """`module` with the statement `target` (at any depth) replaced by `new`."""
+
+    def fix(body):
+        out = []
+        for stmt in body:
+            if stmt is target:
+                out.append(new)
+            elif isinstance(stmt, (cst.ClassDef, cst.FunctionDef)) and isinstance(stmt.body, cst.IndentedBlock):
+                out.append(stmt.with_changes(body=stmt.body.with_changes(body=fix(stmt.body.body))))
+            else:
+                out.append(stmt)
+        return out
+
+    return module.with_changes(body=fix(module.body))
+
+
+def sources():
+    texts = {"tricky": TRICKY, "tricky-crlf": TRICKY.replace("\n", "\r\n"),
+             "no-final-newline": "import a\n\n\ndef f():\n    return 1", "tabs": "if a:\n\tb = 1\nclass K:\n\tdef m(self):\n\t\tpass\n"}
+    for path in sorted(SAMPLES.rglob("*.py")):
+        texts[str(path.relative_to(SAMPLES))] = path.read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.mark.parametrize("name,text", sorted(sources().items()))
+def test_every_statement_maps_to_its_own_text(name, text):
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    spans = printer.spans()
+    found = statements(module.body)
+    assert spans and set(spans) == {id(s) for s in found}
+    for stmt in found:
+        # A copy is a new object, so it is printed by LibCST, and everything around it is copied.
+        assert printer.code(replace(module, stmt, stmt.deep_clone())) == text, type(stmt).__name__
+
+
+def test_a_changed_statement_is_printed_and_the_rest_copied():
+    module = cst.parse_module(TRICKY)
+    target = next(s for s in statements(module.body) if isinstance(s, cst.FunctionDef) and s.name.value == "m")
+    renamed = target.with_changes(name=cst.Name("loss"))
+    printed = splice.Printer(TRICKY, module).code(replace(module, target, renamed))
+    assert printed == TRICKY.replace("def m(self):", "def loss(self):")
+    assert printed == replace(module, target, renamed).code
+
+
+def test_a_statement_moved_to_another_depth_falls_back_to_a_full_print():
+    text = "import a\n\ndef f():\n    x = 1\n"
+    module = cst.parse_module(text)
+    func = module.body[1]
+    moved = func.with_changes(body=func.body.with_changes(body=[module.body[0]]))
+    tree = module.with_changes(body=[moved])
+    assert splice.Printer(text, module).code(tree) == tree.code == "\ndef f():\n    import a\n"
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1\n",
+    "",
+    "# only a comment\n",
+    "class A:\n    pass\n    # end\n\n# after\n",
+])
+def test_unchanged_tree_and_small_files(text):
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    assert printer.code(module) is text
+    assert printer.code(module.with_changes(body=list(module.body))) == text
+
+
+def test_a_scan_that_disagrees_with_the_tree_is_not_used(monkeypatch):
+    text = "a = 1\nb = 2\n"
+    module = cst.parse_module(text)
+    monkeypatch.setattr(splice, "_statement_lines", lambda *args: [0])  # one statement found, not two
+    printer = splice.Printer(text, module)
+    assert printer.spans() == {}
+    new = module.with_changes(body=[module.body[1], module.body[0]])
+    assert printer.code(new) == "b = 2\na = 1\n"
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.py")), ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_migration_with_and_without_splicing_is_the_same(path):
+    text = path.read_text(encoding="utf-8")
+    rules = select_rules()
+    for labels in (False, True):
+        spliced = migrate_text(text, path, rules, labels=labels)
+        whole = migrate_text(text, path, rules, labels=labels, splice=False)
+        assert spliced.new == whole.new
+        assert spliced.spans == whole.spans
