@@ -77,16 +77,25 @@ def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
 
 def look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)`, in the same order, for a visitor that only looks (no
-    `visit_<Node>_<field>` hooks) and has nothing to do with layout nodes."""
+    `visit_<Node>_<field>` hooks) and has nothing to do with layout nodes. Node classes in the
+    visitor's `skip` (a frozenset; names, numbers, strings are a third of a tree) are neither
+    visited nor entered."""
+    skip = getattr(visitor, "skip", ())
+    if type(node) not in skip:
+        _look(node, visitor, skip)
+
+
+def _look(node: cst.CSTNode, visitor: cst.CSTVisitor, skip) -> None:
     if visitor.on_visit(node):
         for name in _CODE_FIELDS.get(type(node)) or _code_fields(node):
             value = getattr(node, name)
             if type(value) is list or type(value) is tuple:
                 for child in value:
-                    if node_kind(type(child)) == CODE:
-                        look(child, visitor)
-            elif node_kind(type(value)) == CODE:
-                look(value, visitor)
+                    kind = type(child)
+                    if kind not in skip and node_kind(kind) == CODE:
+                        _look(child, visitor, skip)
+            elif type(value) not in skip and node_kind(type(value)) == CODE:
+                _look(value, visitor, skip)
     visitor.on_leave(node)
 
 

@@ -365,6 +365,17 @@ def _get_key(node: cst.Call) -> Optional[str]:
     return string_key(node.args[0].value)
 
 
+def _first_step(node, kind) -> Optional[Tuple[str, cst.BaseExpression]]:
+    """(key, the expression it is read from) if `node` is one step of a key chain."""
+    if kind is cst.Attribute:
+        return node.attr.value, node.value
+    if kind is cst.Subscript:
+        key = _sub_key(node)
+        return (key, node.value) if key else None
+    key = _get_key(node)
+    return (key, node.func.value) if key else None
+
+
 def parse_chain(node, is_root) -> Optional[Tuple[cst.BaseExpression, List[Segment]]]:
     """(root, segments from the root outwards) if `node` is a key access on a config."""
     segments = []
@@ -578,6 +589,10 @@ class _Finder(_Scoped, cst.CSTVisitor):
     """The nodes that name a 0.x key on a config, and their ancestors: every change of the
     transformer starts at one of them, so it needs to enter no other node."""
 
+    # Leaves and statements that cannot hold a key access (a root alone is no access).
+    skip = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary,
+                      cst.Import, cst.ImportFrom, cst.Pass})
+
     def __init__(self, names: ConfigNames) -> None:
         super().__init__()
         self.names = names
@@ -592,8 +607,9 @@ class _Finder(_Scoped, cst.CSTVisitor):
         if kind in SCOPES:
             self.scopes.append(node)
         elif kind in CHAINS:
-            chain = self.chain(node)
-            found = chain is not None and chain[1][0].key in OLD_HEADS
+            # Only the step next to the root is checked: longer chains over it are its ancestors.
+            step = _first_step(node, kind)
+            found = step is not None and step[0] in OLD_HEADS and self._root(step[1])
         if kind is cst.Call and len(node.args) >= 1:
             found |= self._keyed(node)
         elif kind is cst.Comparison and string_key(node.left) in OLD_HEADS:
