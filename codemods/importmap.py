@@ -13,7 +13,7 @@ from typing import Dict, Optional
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods.walk import is_instance, look
+from codemods.walk import look
 
 
 def dotted(node: cst.CSTNode) -> Optional[str]:
@@ -52,15 +52,28 @@ class ImportMap:
         return f"{target}.{rest}" if rest else target
 
 
+def _subclasses(base: type) -> set:
+    found = set()
+    for sub in base.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
 class _Collector(cst.CSTVisitor):
+    # Imports are statements: expressions and their parts (most of a tree) cannot hold one.
+    skip = frozenset(_subclasses(cst.BaseExpression) | {cst.Arg, cst.Param, cst.Parameters,
+                                                        cst.Decorator, cst.AssignTarget, cst.Annotation})
+
     def __init__(self) -> None:
         self.names: Dict[str, str] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        # Imports are statements: expressions (most of a tree) cannot hold one, so skip them.
-        if is_instance(node, cst.BaseExpression):
-            return False
-        return super().on_visit(node)
+        kind = type(node)
+        if kind is cst.Import:
+            self.visit_Import(node)
+        elif kind is cst.ImportFrom:
+            self.visit_ImportFrom(node)
+        return True
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
