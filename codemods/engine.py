@@ -7,6 +7,7 @@ process pool; no CST crosses a process boundary, only paths, text and findings.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -322,15 +323,38 @@ def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResu
 
 
 def _migrate_all(names: List[str], options: Options, jobs: int) -> Iterator[FileResult]:
+    """Results in the order of `names`. The workers take the largest files first, in small
+    chunks, so that no worker is left alone with a big file at the end."""
     if jobs <= 1 or len(names) < 8:
         for name in names:
             yield process_file(Path(name), options, checked=True)
         return
-    size = max(1, min(64, len(names) // (jobs * 8)))
-    chunks = [(names[i:i + size], options) for i in range(0, len(names), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for results in pool.map(_process_chunk, chunks):
-            yield from results
+    order = sorted(range(len(names)), key=lambda i: -_size(names[i]))
+    size = max(1, min(16, len(names) // (jobs * 16)))
+    batches = [order[i:i + size] for i in range(0, len(order), size)]
+    chunks = [([names[i] for i in batch], options) for batch in batches]
+    ready: Dict[int, FileResult] = {}
+    wanted = 0
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
+        for batch, results in zip(batches, pool.map(_process_chunk, chunks)):
+            ready.update(zip(batch, results))
+            while wanted in ready:
+                yield ready.pop(wanted)
+                wanted += 1
+
+
+def _worker_start() -> None:
+    # Trees are acyclic and many: the cyclic collector, run every 700 allocations by default,
+    # costs about a tenth of the time. Collect less often, and never rescan the imported modules.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
+def _size(name: str) -> int:
+    try:
+        return os.path.getsize(name)
+    except OSError:
+        return 0
 
 
 def default_jobs() -> int:
