@@ -13,7 +13,7 @@ from typing import Dict, Optional
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods.walk import look
+from codemods.walk import EXPRESSION_PARTS, look
 
 
 def dotted(node: cst.CSTNode) -> Optional[str]:
@@ -52,17 +52,8 @@ class ImportMap:
         return f"{target}.{rest}" if rest else target
 
 
-def _subclasses(base: type) -> set:
-    found = set()
-    for sub in base.__subclasses__():
-        found |= {sub, *_subclasses(sub)}
-    return found
-
-
 class _Collector(cst.CSTVisitor):
-    # Imports are statements: expressions and their parts (most of a tree) cannot hold one.
-    skip = frozenset(_subclasses(cst.BaseExpression) | {cst.Arg, cst.Param, cst.Parameters,
-                                                        cst.Decorator, cst.AssignTarget, cst.Annotation})
+    skip = EXPRESSION_PARTS  # imports are statements: most of a tree cannot hold one
 
     def __init__(self) -> None:
         self.names: Dict[str, str] = {}

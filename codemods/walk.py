@@ -23,6 +23,20 @@ LAYOUT_TYPES = (
 # Fields that by LibCST's naming only ever hold layout nodes.
 _LAYOUT_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after")
 _KINDS: Dict[type, int] = {}
+
+
+def _subclasses(base: type) -> set:
+    found = set()
+    for sub in base.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+# Nodes with no node below them that a walk may want to see: names, numbers, strings.
+LEAVES = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary})
+# Expressions and the parts of statements made of them: a `skip` for walks after statements.
+EXPRESSION_PARTS = frozenset(_subclasses(cst.BaseExpression) | {
+    cst.Arg, cst.Param, cst.Parameters, cst.Decorator, cst.AssignTarget, cst.Annotation})
 _ALL_FIELDS: Dict[type, Tuple[str, ...]] = {}
 _CODE_FIELDS: Dict[type, Tuple[str, ...]] = {}
 _INSTANCE: Dict[tuple, bool] = {}

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 import libcst as cst
 
 from codemods.importmap import ImportMap, dotted, relative_module
-from codemods.walk import is_instance, look
+from codemods.walk import EXPRESSION_PARTS, look
 from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")
@@ -171,10 +171,10 @@ class _Names(cst.CSTVisitor):
 
 
 class _Marker(cst.CSTVisitor):
-    def __init__(self, test, expressions: bool) -> None:
+    def __init__(self, test, skip: frozenset) -> None:
         super().__init__()
         self.test = test
-        self.expressions = expressions
+        self.skip = skip
         self.stack: List[int] = []
         self.ids: Set[int] = set()
 
@@ -182,18 +182,19 @@ class _Marker(cst.CSTVisitor):
         self.stack.append(id(node))
         if self.test(node):
             self.ids.update(self.stack)
-        return self.expressions or not is_instance(node, cst.BaseExpression)
+        return True
 
     def on_leave(self, node) -> None:
         self.stack.pop()
 
 
-def marked(root: cst.CSTNode, test, expressions: bool = True) -> Set[int]:
+def marked(root: cst.CSTNode, test, skip: frozenset = frozenset()) -> Set[int]:
     """ids of the nodes for which `test` holds and of all their ancestors (for `visit_only`).
 
-    With `expressions=False` the nodes tested are statements and the like, not expressions.
+    Nodes of the classes in `skip` are not tested nor entered: `LEAVES` when the test only
+    holds for larger nodes, `EXPRESSION_PARTS` when it only holds for statements.
     """
-    marker = _Marker(test, expressions)
+    marker = _Marker(test, skip)
     look(root, marker)
     return marker.ids
 
@@ -348,7 +349,7 @@ def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
     if not drop and not wanted and not moved:
         return module
     fixer = _ImportFixer(drop, moved or {}, wanted)
-    return visit_only(module, fixer, marked(module, _is_import_line, expressions=False))
+    return visit_only(module, fixer, marked(module, _is_import_line, EXPRESSION_PARTS))
 
 
 def names_in(module: cst.Module, imap: ImportMap) -> Set[str]:

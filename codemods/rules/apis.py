@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from codemods.walk import look
+from codemods.walk import EXPRESSION_PARTS, LEAVES, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.rules._calls import visit_only
@@ -390,7 +390,7 @@ class TrainAndTest(Rule):
             return module
         rewriter = _RunnerRewriter(imap, ctx, module)
         module = visit_only(module, rewriter, _calls.marked(module, lambda node: _runner_call(imap, node),
-                                                            expressions=False))
+                                                            EXPRESSION_PARTS))
         if not rewriter.anchors:
             return module
         return _calls.fix_imports(module, imap, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
@@ -493,7 +493,7 @@ class RandomSeed(Rule):
         moved = {local: SET_SEED for local, target in imap.names.items()
                  if _calls.qualified_function(target, SEED_PACKAGES, ("set_random_seed",))}
         rewriter = _SeedRewriter(imap, ctx)
-        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node)))
+        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node), LEAVES))
         for local in set(moved) - set(ctx.import_map(module).names):
             # bound by `from mmcls.apis import *`: import the new function after it
             del moved[local]
@@ -588,7 +588,8 @@ class InitModelAttributes(Rule):
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         attributes = _calls.marked(module, lambda node: type(node) is cst.Attribute and type(node.value) is cst.Name
-                                   and (node.attr.value in _MODEL_ATTRIBUTES or node.attr.value == "show_result"))
+                                   and (node.attr.value in _MODEL_ATTRIBUTES or node.attr.value == "show_result"),
+                                   LEAVES)
         return visit_only(module, _ModelAttributes(imap, ctx), attributes)
 
 
@@ -636,7 +637,7 @@ class InitModel(Rule):
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-            _calls.mmcls_function(imap, node.func, APIS, ("init_model",))))
+            _calls.mmcls_function(imap, node.func, APIS, ("init_model",))), LEAVES)
         marker = _InitModelCalls(imap)
         updated = visit_only(module, marker, calls)
         return updated if marker.marked else module  # no TODO: no new text to make

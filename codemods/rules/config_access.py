@@ -31,7 +31,7 @@ from codemods.config.build import to_code
 from codemods.config.keys import EXTRA_SETS, KEY_MAP, TODO_KEYS
 from codemods.config.values import MISSING, Evaluator, Unknown, has_unknown
 from codemods.importmap import ImportMap, dotted
-from codemods.walk import is_instance, look
+from codemods.walk import EXPRESSION_PARTS, LEAVES, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules._calls import visit_only
 from codemods.rules.config_eval import convert_metrics
@@ -165,13 +165,10 @@ class _Bindings(cst.CSTVisitor):
         self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
         self.stack: List[cst.CSTNode] = []
 
-    def on_visit(self, node) -> bool:
-        # Names are bound by statements; not descending into expressions halves the cost. (A
-        # lambda's parameters and `:=` inside expressions are not seen: their configs stay as
-        # they are, which is the safe side.)
-        if is_instance(node, cst.BaseExpression):
-            return False
-        return super().on_visit(node)
+    # Names are bound by statements; not descending into expressions halves the cost. (A
+    # lambda's parameters and `:=` inside expressions are not seen: their configs stay as
+    # they are, which is the safe side.)
+    skip = EXPRESSION_PARTS
 
     def _bind(self, name: str, how) -> None:
         self.names[self.stack[-1]].setdefault(name, []).append(how)
@@ -590,8 +587,7 @@ class _Finder(_Scoped, cst.CSTVisitor):
     transformer starts at one of them, so it needs to enter no other node."""
 
     # Leaves and statements that cannot hold a key access (a root alone is no access).
-    skip = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary,
-                      cst.Import, cst.ImportFrom, cst.Pass})
+    skip = LEAVES | {cst.Import, cst.ImportFrom, cst.Pass}
 
     def __init__(self, names: ConfigNames) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only
 from codemods.todo import TodoTransformer
+from codemods.walk import EXPRESSION_PARTS
 
 RULE_ID = "MMC303"
 GUIDE = "模块变动 / mmpretrain.datasets"
@@ -135,7 +136,7 @@ class DatasetMethods(Rule):
         if not any(v.startswith("mmcls") for v in imap.names.values()):
             return module
         # Only classes and their members get TODOs: statements without an assignment stay out.
-        wanted = _calls.marked(module, _member, expressions=False)
+        wanted = _calls.marked(module, _member, EXPRESSION_PARTS)
         before = ctx.changes.get(RULE_ID, 0)
         updated = visit_only(module, _Marker(imap, ctx), wanted)
         # Every TODO is recorded: nothing recorded, nothing changed (and no new text to make).

@@ -24,6 +24,7 @@ from codemods.rules._calls import visit_only
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer, todo_text
+from codemods.walk import LEAVES
 
 GUIDE = "模块变动 / mmpretrain.models"
 RENAMES = {"forward_train": "loss", "simple_test": "predict"}
@@ -235,7 +236,7 @@ class MethodRenames(Rule):
             return module
         renamer = _Renamer(kinds, ctx, models, imap)
         before = ctx.changes.get(renamer.rule_id, 0)
-        updated = visit_only(module, renamer, _calls.marked(module, lambda node: _renamable(node, models)))
+        updated = visit_only(module, renamer, _calls.marked(module, lambda node: _renamable(node, models), LEAVES))
         # A change is a recorded rename or a TODO: with neither, keep the tree (no new text to make).
         return updated if renamer.marked or ctx.changes.get(renamer.rule_id, 0) != before else module
 

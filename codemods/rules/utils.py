@@ -13,7 +13,7 @@ from typing import Dict, List, Tuple
 
 import libcst as cst
 
-from codemods.walk import look
+from codemods.walk import LEAVES, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only
@@ -59,7 +59,7 @@ def _calls_of(module, imap, rewriter_class):
     """The calls the rewriter may change, for `visit_only`."""
     names = (rewriter_class.function,)
     return _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-        _calls.mmcls_function(imap, node.func, rewriter_class.packages, names)))
+        _calls.mmcls_function(imap, node.func, rewriter_class.packages, names)), LEAVES)
 
 
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
@@ -232,7 +232,7 @@ class JsonLog(Rule):
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-            _calls.mmcls_function(imap, node.func, UTILS, ("load_json_log",))))
+            _calls.mmcls_function(imap, node.func, UTILS, ("load_json_log",))), LEAVES)
         return visit_only(module, _JsonLog(imap, self.id), calls)
 
 
@@ -332,5 +332,5 @@ class ModelWrappers(Rule):
             return module
         rewriter = _Wrappers(imap, ctx, self.id)
         module = visit_only(module, rewriter, _calls.marked(
-            module, lambda node: type(node) is cst.Call and rewriter._wrapper(node)))
+            module, lambda node: type(node) is cst.Call and rewriter._wrapper(node), LEAVES))
         return _calls.fix_imports(module, imap, rewriter.anchors, {})
