@@ -19,6 +19,7 @@ import libcst as cst
 
 from codemods.config.merge import merge
 from codemods.config.values import MISSING, Evaluator, Unknown, detached
+from codemods.cstparse import parse_module
 from codemods.walk import iter_nodes
 
 # real path -> the first module seen (the user's original): its tree, or its text once many trees
@@ -242,9 +243,9 @@ def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
         if isinstance(original, cst.Module):
             module = original
         elif original is not None:
-            module = cst.parse_module(original)
+            module = parse_module(original)
         else:
-            module = cst.parse_module(Path(path).read_bytes())
+            module = parse_module(Path(path).read_bytes())
     except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
         return None
     _LOADING.add(key)
