@@ -152,7 +152,7 @@ def _used_elsewhere(module: cst.Module, name: str) -> bool:
     """Is `name` used more than once in `module`?"""
     count = 0
     for node in iter_nodes(module, layout=False):
-        if isinstance(node, cst.Name) and node.value == name:
+        if type(node) is cst.Name and node.value == name:  # exact class: isinstance on ABCs is slow
             count += 1
             if count > 1:
                 return True
