@@ -164,6 +164,7 @@ class _Bindings(cst.CSTVisitor):
         self.names: Dict[cst.CSTNode, Dict[str, list]] = {}
         self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
         self.stack: List[cst.CSTNode] = []
+        self.globals: Dict[cst.CSTNode, set] = {}  # per scope: names declared `global` there
 
     # Names are bound by statements; not descending into expressions halves the cost. (A
     # lambda's parameters and `:=` inside expressions are not seen: their configs stay as
@@ -171,7 +172,10 @@ class _Bindings(cst.CSTVisitor):
     skip = EXPRESSION_PARTS
 
     def _bind(self, name: str, how) -> None:
-        self.names[self.stack[-1]].setdefault(name, []).append(how)
+        scope = self.stack[-1]
+        if name in self.globals.get(scope, ()):
+            scope = self.stack[0]  # `global cfg` then `cfg = Config.fromfile(...)`: a module name
+        self.names[scope].setdefault(name, []).append(how)
 
     def _bind_target(self, target, how=OTHER) -> None:
         if isinstance(target, cst.Name):
@@ -235,10 +239,13 @@ class _Bindings(cst.CSTVisitor):
             self._bind(dotted(node.name).split(".")[0], OTHER)
 
     def visit_Global(self, node):
+        # Assignments to these names in this scope bind them in the module (Python wants `global`
+        # before any use, so it is seen first).
+        self.globals.setdefault(self.stack[-1], set()).update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node):
         for item in node.names:
             self._bind(item.name.value, OTHER)
-
-    visit_Nonlocal = visit_Global
 
 
 class ConfigNames:

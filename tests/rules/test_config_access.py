@@ -97,6 +97,16 @@ TODO = "# TODO(mmcodemod): MMC701 "
     cfg = Config.fromfile(path)  # cfg.runner.max_epochs is set in the file
     print('set cfg.data.samples_per_gpu')
     """,
+    # a name declared global that holds something else
+    """\
+    import mmcv
+    STATE = None
+
+    def reset(loader):
+        global STATE
+        STATE = loader()
+        STATE.data.train = []
+    """,
 ])
 def test_noop(source):
     check_noop(RULE, source)
@@ -148,6 +158,38 @@ def test_parameter_named_cfg_in_openmmlab_code():
 
     def show(config):
         print(config.default_hooks.logger.interval)
+    """)
+
+
+def test_a_config_declared_global_in_a_function():
+    check_transformed(RULE, """\
+    from mmengine.config import Config
+
+    CFG = None
+
+
+    def main(path):
+        global CFG
+        CFG = Config.fromfile(path)
+        CFG.runner.max_epochs = 3
+
+
+    def epochs():
+        return CFG.runner.max_epochs
+    """, """\
+    from mmengine.config import Config
+
+    CFG = None
+
+
+    def main(path):
+        global CFG
+        CFG = Config.fromfile(path)
+        CFG.train_cfg.max_epochs = 3
+
+
+    def epochs():
+        return CFG.train_cfg.max_epochs
     """)
 
 
