@@ -146,10 +146,26 @@ def root_name(node: cst.BaseExpression) -> Optional[str]:
 
 
 class _Names(cst.CSTVisitor):
-    """Every Name used outside import statements (what still refers to a local name)."""
+    """Every Name used outside import statements (what still refers to a local name); without
+    `targets`, not the names an assignment only binds (`x = None` in an `except ImportError:`
+    needs no import of `x`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, targets: bool = True) -> None:
         self.used: Dict[str, int] = {}
+        self.targets = targets
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        if self.targets:
+            return True
+        self._bound(node.target)
+        return False
+
+    def _bound(self, target: cst.BaseExpression) -> None:
+        if type(target) in (cst.Tuple, cst.List):
+            for element in target.elements:
+                self._bound(element.value)
+        elif type(target) is not cst.Name:
+            look(target, self)  # `x.a = ...`, `x[i] = ...` read x and i
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -216,8 +232,8 @@ def _is_import_line(node) -> bool:
         type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
 
 
-def used_names(module: cst.Module) -> Dict[str, int]:
-    visitor = _Names()
+def used_names(module: cst.Module, targets: bool = True) -> Dict[str, int]:
+    visitor = _Names(targets)
     look(module, visitor)
     return visitor.used
 
@@ -339,7 +355,7 @@ def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
     `imap` is the import map from before the rule's rewrite (which changes calls, not imports).
     Imports already present (same local name bound to the same target) are not added twice.
     """
-    used = used_names(module)
+    used = used_names(module, targets=False)
     drop = {name for name in replaced if name not in used}
     wanted = {}
     for anchor, items in after.items():

@@ -172,6 +172,29 @@ def test_inference_name_clash_and_two_models():
     """)
 
 
+def test_inference_fallback_assignment_is_no_use_of_the_import():
+    # `inference_model = None` under `except ImportError:` only binds the name: the import goes
+    check_transformed(INFER, """\
+    try:
+        from mmcls.apis import inference_model, init_model
+    except ImportError:
+        inference_model = init_model = None
+
+    model = init_model('cfg.py')
+    result = inference_model(model, 'a.jpg')
+    """, """\
+    try:
+        from mmcls.apis import init_model
+        from mmpretrain.apis import ImageClassificationInferencer
+    except ImportError:
+        inference_model = init_model = None
+
+    model = init_model('cfg.py')
+    inferencer = ImageClassificationInferencer(model)
+    result = inferencer('a.jpg')[0]
+    """)
+
+
 def test_inference_name_used_elsewhere_keeps_its_import():
     # passed as a value: the import stays (MMC1 renames it; 1.2 still has inference_model)
     check_transformed(INFER, """\
