@@ -87,7 +87,8 @@ class Prefilter:
         # Plain substring scans: `str.__contains__` is about twice as fast as one regex of all
         # the words on a large tree.
         self.code = _tokens([r for r in rules if r.kind != CONFIG])
-        self.config = _tokens([r for r in rules if r.kind == CONFIG])
+        self.config_rules = [r for r in rules if r.kind == CONFIG]
+        self.config = _tokens(self.config_rules)
         self.folders = frozenset(f for r in rules for f in r.path_triggers)
 
     def search(self, text: str, path: Optional[Path] = None) -> bool:
@@ -95,7 +96,9 @@ class Prefilter:
             return True
         if any(token in text for token in self.code):
             return True
-        return bool(self.config) and might_be_config(text) and any(token in text for token in self.config)
+        # A config rule may ask more of the text than one of its words (`applies_to`).
+        return (bool(self.config) and might_be_config(text) and any(token in text for token in self.config)
+                and any(rule.applies_to(CONFIG, text) for rule in self.config_rules))
 
 
 def _tokens(rules: Sequence[Rule]) -> Tuple[str, ...]:

@@ -203,6 +203,27 @@ def test_config_triggers_only_count_in_config_like_files(tmp_path, monkeypatch):
     assert engine.process_file(config, engine.Options()).status == "changed"
 
 
+class Picky(ConfigOnly):
+    def applies_to(self, kind, text):
+        return super().applies_to(kind, text) and "special" in text
+
+
+def test_a_config_rule_that_asks_more_than_its_word_keeps_files_out_of_the_parser():
+    prefilter = engine.Prefilter([Picky("C1", "model", "x")])
+    assert not prefilter.search("model = dict(type='Plain')\n")
+    assert prefilter.search("model = dict(type='special')\n")
+
+
+@pytest.mark.parametrize("text,candidate", [
+    ("model = dict(type='ImageClassifier', backbone=dict(type='ResNet', depth=50))\n", False),
+    ("model = dict(type='MoCo', queue_len=65536)\n", True),
+    ("_base_ = ['../_base_/models/mocov2.py']\nmodel = dict(queue_len=4096)\n", True),
+])
+def test_a_model_file_is_a_candidate_only_for_a_self_supervised_algorithm(text, candidate):
+    _, prefilter = engine._rules_and_regex((), ())
+    assert prefilter.search(text, Path("configs/_base_/models/m.py")) is candidate
+
+
 def test_todo_on_the_first_statement_is_not_repeated():
     class TopTodo(Rename):
         def transform(self, module, ctx):

@@ -320,6 +320,12 @@ model = dict(
 )
 """
 
+    def applies_to(self, kind: str, text: str) -> bool:
+        # Only a self-supervised algorithm is converted: its name is in the file, or the model
+        # comes from a base (most `model = dict(...)` files are classifiers of neither).
+        return super().applies_to(kind, text) and (
+            "_base_" in text or any(name in text for name in SELFSUP_ALGORITHMS))
+
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         remember_original(module, ctx.path)
         cfg = ConfigFile(module, ctx.path)
