@@ -200,7 +200,9 @@ class _Verbatim(cst.BaseStatement):
             raise _Mismatch  # moved to another depth: its text would be indented wrongly
         body, newline = _split_newline(self.text)
         state.add_token(body)
-        state.add_token(newline)  # the Module pops the last token of a file with no final newline
+        # The last line of a file may have no newline; like LibCST, write one anyway: the Module
+        # pops it when this statement stays the last of a file without a final newline.
+        state.add_token(newline or state.default_newline)
 
 
 def _split_newline(text: str) -> Tuple[str, str]:

@@ -149,6 +149,13 @@ def test_unchanged_tree_and_small_files(text):
     assert printer.code(module.with_changes(body=list(module.body))) == text
 
 
+@pytest.mark.parametrize("text", ["import a", "import a\r\n", "def f():\n    return 1"])
+def test_a_statement_added_after_the_last_line(text):
+    module = cst.parse_module(text)
+    grown = module.with_changes(body=[*module.body, cst.parse_statement("import b\n")])
+    assert splice.Printer(text, module).code(grown) == grown.code
+
+
 def test_a_scan_that_disagrees_with_the_tree_is_not_used(monkeypatch):
     text = "a = 1\nb = 2\n"
     module = cst.parse_module(text)
