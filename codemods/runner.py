@@ -204,13 +204,21 @@ class _Sink:
         self.guard = DirtyGuard() if writes and not settings.allow_dirty else None
 
     def take(self, result: engine.FileResult, totals: Totals) -> str:
-        """Apply one changed result; return its outcome: changed, declined or refused."""
+        """Apply one changed result; return its outcome: changed, declined, refused or failed
+        (the file could not be written)."""
         refusal = self.guard.refusal(result.path) if self.guard else None
         if refusal:
             totals.refused += 1
             self.console.err(f"error: {display_path(result.path)}: {refusal}", fg="red")
             return "refused"
-        if self.apply(result):
+        try:
+            applied = self.apply(result)
+        except OSError as exc:  # a read-only folder, a full disk: this file only, the others go on
+            totals.failed += 1
+            result.reason = f"cannot write: {exc.strerror or exc}; left untouched"
+            self.console.err(f"error: {display_path(result.path)}: {result.reason}", fg="red")
+            return "failed"
+        if applied:
             totals.changed += 1
             totals.todos += len(result.todos)
             for rule_id, count in result.changes.items():

@@ -65,6 +65,29 @@ def test_write_then_second_run_is_a_noop(tmp_path):
     assert second.exit_code == 0 and second.stdout == ""
 
 
+def test_a_file_that_cannot_be_written_is_named_and_the_others_are_written(tmp_path, monkeypatch):
+    from codemods import runner
+
+    project(tmp_path, {"locked/train.py": OLD, "train.py": OLD})
+    real_write = runner.write_atomic
+
+    def write(path, data):
+        if Path(path).parent.name == "locked":
+            raise PermissionError(13, "Permission denied")
+        real_write(path, data)
+
+    monkeypatch.setattr(runner, "write_atomic", write)
+    result = invoke(["run", ".", "-j", "1", "--report", "r.json"], tmp_path)
+    assert result.exit_code == 2
+    assert "error: locked/train.py: cannot write: Permission denied; left untouched" in result.stderr
+    assert "1 changed" in result.stderr and "1 failed" in result.stderr
+    assert (tmp_path / "locked" / "train.py").read_text() == OLD
+    assert NEW_LINE in (tmp_path / "train.py").read_text()
+    report = __import__("json").loads((tmp_path / "r.json").read_text())
+    locked = [f for f in report["files"] if f["path"].endswith("locked/train.py")][0]
+    assert locked["status"] == "failed" and "Permission denied" in locked["error"]
+
+
 def test_bad_files_are_named_untouched_and_others_still_run(tmp_path):
     bad = {
         "syntax.py": "import mmcls.models\nx = (\n",
