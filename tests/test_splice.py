@@ -4,8 +4,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods import splice
+from codemods import engine, splice
 from codemods.engine import migrate_text
+from codemods.files import read_source
 from codemods.rules import select_rules
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -175,3 +176,13 @@ def test_migration_with_and_without_splicing_is_the_same(path):
         whole = migrate_text(text, path, rules, labels=labels, splice=False)
         assert spliced.new == whole.new
         assert spliced.spans == whole.spans
+
+
+def test_output_that_does_not_compile_is_printed_again_without_splicing(monkeypatch, tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text("from mmcls.models import build_classifier\nmodel = build_classifier(cfg)\n")
+    monkeypatch.setattr(splice.Printer, "code", lambda self, module: "def broken(:\n")
+    result = engine.migrate_source(read_source(path, engine.DEFAULT_MAX_BYTES), select_rules(),
+                                   engine.Options())
+    assert result.status == "changed"
+    assert result.new == "from mmpretrain.registry import MODELS\nmodel = MODELS.build(cfg)\n"
