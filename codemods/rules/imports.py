@@ -26,6 +26,7 @@ from codemods.data import modules as table
 from codemods.data.modules import Move, Removed
 from codemods.importmap import dotted
 from codemods.rule import CODE, Context, Rule
+from codemods.rules import _calls
 from codemods.todo import TodoTransformer, add_todo, without_header_duplicates  # noqa: F401
 
 RULE_ID = "MMC101"
@@ -423,6 +424,27 @@ def _containers_to(module: cst.Module, watch: Set[str]) -> Tuple[Set[int], Set[i
     return found, mentioning
 
 
+def _unused_removed(module: cst.Module, collector: _Collector, path) -> Set[str]:
+    """Local names bound only to removed APIs that nothing in the file uses: their imports go.
+    Not in an `__init__.py` nor with an `__all__`, where an import may be what a package exports."""
+    removed = {local for local, bindings in collector.names.items()
+               if all(isinstance(b, NameBinding) and isinstance(b.res, Removed) for b in bindings)}
+    if not removed or (path is not None and PurePath(path).name == "__init__.py") or _has_all(module):
+        return set()
+    used = _calls.used_names(module, targets=False)
+    return {name for name in removed if name not in used}
+
+
+def _has_all(module: cst.Module) -> bool:
+    for stmt in module.body:
+        for small in getattr(stmt, "body", ()) if isinstance(stmt, cst.SimpleStatementLine) else ():
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                [small.target] if isinstance(small, (cst.AugAssign, cst.AnnAssign)) else []
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                return True
+    return False
+
+
 def _is_import_line(node) -> bool:
     return type(node) is cst.SimpleStatementLine and any(
         type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
@@ -446,6 +468,7 @@ class _Rewrite(TodoTransformer):
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
         self.written: Set[int] = set()  # ids of the import lines this rule wrote
+        self.unused: Set[str] = set()  # names of removed APIs that nothing in the file uses
         self._plan(chains)
 
     # ---- planning
@@ -827,6 +850,8 @@ class _Rewrite(TodoTransformer):
                     else:
                         extra.append(s)
                 continue
+            if isinstance(binding.res, Removed) and local in self.unused:
+                continue  # nothing uses it: kept, it would only fail on import
             if isinstance(binding.res, Removed) or local in self.ambiguous:
                 msg = binding.res.message if isinstance(binding.res, Removed) else \
                     f"{local} is bound by several imports here: migrate it by hand"
@@ -1026,6 +1051,7 @@ class ImportsRule(Rule):
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
         chains = _scan_chains(module, roots) if roots else {}
         rewrite = _Rewrite(collector, chains)
+        rewrite.unused = _unused_removed(module, collector, ctx.path)
         rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
             local for local, b in rewrite.names.items() if b.usage is not None
         }

@@ -48,8 +48,8 @@ def test_module_rename_from_import():
     "before, after",
     [
         ("from mmcls.core.optimizers import Lamb\n", "from mmpretrain.engine.optimizers import Lamb\n"),
-        ("from mmcls.core.evaluation import EvalHook as E, f1_score\n", None),
-        ("from mmcls.core.visualization.image import x\n", None),
+        ("from mmcls.core.evaluation import EvalHook as E, f1_score\nhooks = [E, f1_score]\n", None),
+        ("from mmcls.core.visualization.image import x\nprint(x)\n", None),
         ("from mmcls.datasets.pipelines import RandomCrop\n", "from mmpretrain.datasets.transforms import RandomCrop\n"),
         ("from mmcls.core.utils import sync_random_seed\n", "from mmengine.dist import sync_random_seed\n"),
         ("from mmcls.utils import collect_env\n", "from mmpretrain.utils import collect_env\n"),
@@ -57,7 +57,7 @@ def test_module_rename_from_import():
     ],
 )
 def test_core_rows(before, after):
-    if after is None:  # removed: import kept with a TODO
+    if after is None:  # removed and used: import kept with a TODO
         from tests.util import migrate
 
         result = migrate(before, RULE)
@@ -149,6 +149,7 @@ def test_inside_function_and_try():
                 from mmcls.apis import init_model, inference_model
             except ImportError:
                 pass
+            return inference_model
         """,
         """\
         def f():
@@ -158,6 +159,7 @@ def test_inside_function_and_try():
                 from mmpretrain.apis import init_model
             except ImportError:
                 pass
+            return inference_model
         """,
     )
 
@@ -294,15 +296,39 @@ def test_mmcv_only_moved_names_drops_import():
 def test_mmcv_runner_split_with_todo():
     check_transformed(
         RULE,
-        "from mmcv.runner import load_checkpoint, auto_fp16, BaseModule, get_dist_info\n",
+        "from mmcv.runner import load_checkpoint, auto_fp16, BaseModule, get_dist_info\nfp16 = auto_fp16\n",
         "# TODO(mmcodemod): MMC101 auto_fp16 does not exist in MMEngine: mixed precision is set by "
         "optim_wrapper=dict(type='AmpOptimWrapper') (or wrap the code in mmengine.runner.autocast()); "
         "remove the decorator\n"
         "from mmcv.runner import auto_fp16\n"
         "from mmengine.runner import load_checkpoint\n"
         "from mmengine.model import BaseModule\n"
-        "from mmengine.dist import get_dist_info\n",
+        "from mmengine.dist import get_dist_info\n"
+        "fp16 = auto_fp16\n",
     )
+
+
+def test_a_removed_api_that_nothing_uses_loses_its_import():
+    # kept, it would only fail on import: nothing needs a person here
+    check_transformed(
+        RULE,
+        "from mmcv.runner import BaseModule, auto_fp16\n\n\nclass M(BaseModule):\n    pass\n",
+        "from mmengine.model import BaseModule\n\n\nclass M(BaseModule):\n    pass\n",
+    )
+    check_transformed(RULE, "import os\nfrom mmcv.runner import auto_fp16\nx = os.sep\n", "import os\nx = os.sep\n")
+    check_transformed(RULE, "try:\n    from mmcv.runner import auto_fp16\nexcept ImportError:\n    auto_fp16 = None\n",
+                      "try:\n    pass\nexcept ImportError:\n    auto_fp16 = None\n")
+
+
+@pytest.mark.parametrize("source, path", [
+    ("from mmcv.runner import auto_fp16\n", "pkg/__init__.py"),  # what a package exports
+    ("from mmcv.runner import auto_fp16\n__all__ = ['auto_fp16']\n", "pkg/utils.py"),
+])
+def test_an_unused_removed_api_that_may_be_exported_keeps_its_todo(source, path):
+    from tests.util import migrate
+
+    result = migrate(source, RULE, path=Path(path))
+    assert "# TODO(mmcodemod): MMC101 auto_fp16" in result and "from mmcv.runner import auto_fp16" in result
 
 
 def test_mmcv_parallel_todo():
