@@ -326,6 +326,36 @@ def signature_todo(kind: str, node: cst.FunctionDef) -> Optional[str]:
     return "MMPretrain 1.2 signature: " + text
 
 
+_ALGORITHM_INIT = (
+    "MMPretrain 1.2 BaseSelfSupervisor.__init__(backbone, neck=None, head=None, target_generator=None, "
+    "pretrained=None, data_preprocessor=None, init_cfg=None) builds backbone, neck and head itself: call "
+    "super().__init__(backbone=backbone, neck=neck, head=head, init_cfg=init_cfg) and drop the build "
+    "lines (the 0.x super().__init__(init_cfg) would pass init_cfg as the backbone)")
+
+
+def algorithm_init_todo(node: cst.FunctionDef) -> Optional[str]:
+    """The TODO for an algorithm's `__init__` whose `super().__init__(...)` does not pass a backbone
+    first (0.x BaseModel took only init_cfg)."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for line in body:
+        for small in getattr(line, "body", ()) if isinstance(line, cst.SimpleStatementLine) else ():
+            call = small.value if isinstance(small, cst.Expr) else None
+            if _is_super_init(call):
+                first = call.args[0] if call.args else None
+                named = {a.keyword.value for a in call.args if a.keyword is not None}
+                passes = "backbone" in named or (first is not None and first.keyword is None and first.star == ""
+                                                 and isinstance(first.value, cst.Name)
+                                                 and first.value.value == "backbone")
+                return None if passes else _ALGORITHM_INIT
+    return None
+
+
+def _is_super_init(call) -> bool:
+    return (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "__init__" and isinstance(call.func.value, cst.Call)
+            and isinstance(call.func.value.func, cst.Name) and call.func.value.func.value == "super")
+
+
 def _has_signature_todo(node: cst.FunctionDef) -> bool:
     """Already marked? Once MMC1 renamed the imports, a class may be recognised differently
     (an mmcls classifier registered as an mmselfsup algorithm) and a second TODO would differ."""
@@ -352,6 +382,8 @@ class _Signatures(TodoTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         kind = self.classes[-1] if self.classes else None
         message = kind and signature_todo(kind, node)
+        if not message and kind == ALGORITHM and node.name.value == "__init__":
+            message = algorithm_init_todo(node)
         if message and not _has_signature_todo(node):
             self.todo(message)
         self.classes.append(None)  # functions nested in methods are not methods

@@ -355,6 +355,43 @@ def test_signature_todos_for_a_classifier():
     """)
 
 
+def test_algorithm_init_that_passes_only_init_cfg_gets_a_todo():
+    check_transformed(SIGNATURE, """\
+    from mmselfsup.models.algorithms.base import BaseModel
+
+
+    class Mine(BaseModel):
+        def __init__(self, backbone, neck=None, head=None, init_cfg=None):
+            super(Mine, self).__init__(init_cfg)
+            self.backbone = build_backbone(backbone)
+    """, """\
+    from mmselfsup.models.algorithms.base import BaseModel
+
+
+    class Mine(BaseModel):
+        # TODO(mmcodemod): MMC302 MMPretrain 1.2 BaseSelfSupervisor.__init__(backbone, neck=None, head=None, target_generator=None, pretrained=None, data_preprocessor=None, init_cfg=None) builds backbone, neck and head itself: call super().__init__(backbone=backbone, neck=neck, head=head, init_cfg=init_cfg) and drop the build lines (the 0.x super().__init__(init_cfg) would pass init_cfg as the backbone)
+        def __init__(self, backbone, neck=None, head=None, init_cfg=None):
+            super(Mine, self).__init__(init_cfg)
+            self.backbone = build_backbone(backbone)
+    """)
+
+
+@pytest.mark.parametrize("call", [
+    "super().__init__(backbone, neck, head, init_cfg=init_cfg)",
+    "super().__init__(backbone=backbone, neck=neck, init_cfg=init_cfg)",
+    "super(Mine, self).__init__(neck=neck, backbone=backbone)",
+])
+def test_algorithm_init_that_passes_the_backbone_has_no_todo(call):
+    check_noop(SIGNATURE, f"""\
+    from mmselfsup.models.algorithms import MoCo
+
+
+    class Mine(MoCo):
+        def __init__(self, backbone, neck=None, head=None, init_cfg=None, **kwargs):
+            {call}
+    """)
+
+
 def test_signature_noop_outside_mm_classes():
     check_noop(SIGNATURE, """\
     import torch.nn as nn
