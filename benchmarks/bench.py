@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -310,9 +311,12 @@ def report(results) -> None:
             print(f"  files past the prefilter (parsed by mmcodemod): {pre['passed']}; "
                   f"code-rule trigger words among them: {words or 'none'}")
         print(f"  mmcodemod exit code {tool['code']}; {tool['summary'] or 'no summary line'}")
-        rounds = ", ".join(f"{b['seconds']:.2f}/{t['seconds']:.2f}={t['seconds'] / b['seconds']:.3f}"
-                           for b, t in r["rounds"] if b["seconds"])
+        paired = [(b["seconds"], t["seconds"]) for b, t in r["rounds"] if b["seconds"]]
+        rounds = ", ".join(f"{b:.2f}/{t:.2f}={t / b:.3f}" for b, t in paired)
         print(f"  rounds, parse s/tool s=ratio: {rounds} (the table uses the fastest run of each side)")
+        if paired:
+            print(f"  median ratio of the rounds (each pair run back to back): "
+                  f"{statistics.median(t / b for b, t in paired):.3f}")
         print(f"  files whose bytes changed on disk: {r['written']}")
         if r["engine"]:
             eng = r["engine"]
