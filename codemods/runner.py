@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -121,6 +122,7 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
             # Config rules read `_base_` files from disk: finish reading before writing anything,
             # so that no worker reads a base this run (or this review) has already rewritten.
             results = list(results)
+            sink.prepare(results)
         for result in results:
             progress.step()
             _count(result, totals, console)
@@ -229,15 +231,44 @@ class _Sink:
         totals.unchanged += 1
         return "declined"
 
+    def prepare(self, results: Sequence[engine.FileResult]) -> None:
+        """Called with every result before the first `take` (in-place modes only)."""
+
     def apply(self, result: engine.FileResult) -> bool:
         raise NotImplementedError
 
 
 class _WriteSink(_Sink):
+    def __init__(self, settings: Settings, console: Console) -> None:
+        super().__init__(settings, console)
+        self.written: dict = {}  # path -> None, or the error of a write done by `prepare`
+
+    def prepare(self, results):
+        """Write the changed files that may be written, several at a time: creating, syncing and
+        renaming a file mostly waits for the disk. `apply` then reports each one in order."""
+        wanted = [r for r in results if r.status == "changed" and not (self.guard and self.guard.refusal(r.path))]
+        pool = ThreadPoolExecutor(max_workers=8)
+        try:
+            futures = [(r.path, pool.submit(_write, r)) for r in wanted]
+            for path, future in futures:
+                self.written[path] = future.exception()
+        finally:
+            # on Ctrl-C: finish the files being written (each is whole), start no other
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def apply(self, result):
-        write_atomic(Path(result.path), encode(result.new, result.encoding, result.bom))
+        if result.path in self.written:
+            error = self.written.pop(result.path)
+            if error is not None:
+                raise error
+        else:
+            _write(result)
         self.console.detail(f"migrated: {display_path(result.path)}")
         return True
+
+
+def _write(result: engine.FileResult) -> None:
+    write_atomic(Path(result.path), encode(result.new, result.encoding, result.bom))
 
 
 class _DiffSink(_Sink):
