@@ -14,6 +14,7 @@ A file that no longer has the old keys (already migrated, or 1.x) keeps what it 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
@@ -47,6 +48,38 @@ class Derived:
         """What a child writes over `inherited`; a key whose value may take two shapes (a dict
         or a list of them) adapts `written` to the base's shape here."""
         return written
+
+
+# One base written plainly: `_base_ = 'x.py'` or `_base_ = ['x.py']`.
+_ONE_BASE = re.compile(r"""^_base_\s*=\s*(?:(['"])[^'"\n]*\1|\[\s*(['"])[^'"\n]*\2\s*,?\s*\])\s*(?:#.*)?$""",
+                       re.M)
+
+
+def joins_bases(text: str) -> bool:
+    """May this config join two or more `_base_` files? (No only for one plainly written base
+    and no other mention of `_base_`.)"""
+    return "_base_" in text and not (text.count("_base_") == 1 and _ONE_BASE.search(text))
+
+
+class FromBases:
+    """For a config rule made of `Derived` specs (`specs()`), whose `_base_` trigger is there
+    because a leaf may join keys of two bases (optimizer in one, fp16 in another). A file with
+    one base that sets none of the specs' keys inherits its migrated base as it is (`apply`
+    writes nothing there), so its `_base_` alone does not make it a candidate."""
+
+    def specs(self) -> List["Derived"]:
+        raise NotImplementedError
+
+    def applies_to(self, kind: str, text: str) -> bool:
+        if not super().applies_to(kind, text):  # type: ignore[misc]
+            return False
+        return joins_bases(text) or any(key in text for key in self.own_keys())
+
+    def own_keys(self) -> Tuple[str, ...]:
+        keys = [t for t in self.triggers if t != "_base_"]  # type: ignore[attr-defined]
+        for spec in self.specs():
+            keys += [spec.key, *spec.sources, *spec.reads, *spec.needs]
+        return tuple(dict.fromkeys(k for k in keys if k))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import libcst as cst
 
-from codemods.config.derive import Derived, apply
+from codemods.config.derive import Derived, FromBases, apply
 from codemods.config.edit import remove_keys, statement_of, todo_at
 from codemods.config.model import assign_target, for_rule
 from codemods.config.values import MISSING
@@ -218,7 +218,7 @@ class DefaultScopeKey(Derived):
         return "mmpretrain"
 
 
-class HooksRule(Rule):
+class HooksRule(FromBases, Rule):
     """checkpoint_config and log_config become `default_hooks` (MMPretrain 1.2's full set) and
     `visualizer`; `evaluation.save_best` goes to the checkpoint hook; the config that holds the
     runtime gets `default_scope = 'mmpretrain'`.
@@ -258,8 +258,10 @@ class HooksRule(Rule):
     """
 
     def transform(self, module, ctx):
-        specs = [DefaultScopeKey(), DefaultHooksKey(), VisualizerKey()]
-        return apply(module, ctx.path, self.id, specs, ctx)
+        return apply(module, ctx.path, self.id, self.specs(), ctx)
+
+    def specs(self):
+        return [DefaultScopeKey(), DefaultHooksKey(), VisualizerKey()]
 
 
 # --- env_cfg --------------------------------------------------------------------------------

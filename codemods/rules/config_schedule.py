@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from codemods.config.build import to_code
-from codemods.config.derive import Derived, apply
+from codemods.config.derive import Derived, FromBases, apply
 from codemods.config.values import MISSING
 from codemods.rule import CONFIG, Rule
 
@@ -133,7 +133,7 @@ class OptimWrapperKey(Derived):
                          "0.x and have no AmpOptimWrapper equivalent")
 
 
-class OptimWrapperRule(Rule):
+class OptimWrapperRule(FromBases, Rule):
     """optimizer, optimizer_config and fp16 become one `optim_wrapper`.
 
     The optimizer is nested under `optim_wrapper`; `paramwise_cfg` (and `constructor`) move up to
@@ -162,8 +162,11 @@ class OptimWrapperRule(Rule):
         )
     """
 
+    def specs(self):
+        return [OptimWrapperKey()]
+
     def transform(self, module, ctx):
-        return apply(module, ctx.path, self.id, [OptimWrapperKey()], ctx)
+        return apply(module, ctx.path, self.id, self.specs(), ctx)
 
 
 # --- C. lr_config / momentum_config -> param_scheduler --------------------------------------
@@ -469,7 +472,7 @@ def _main_back(main: dict, warmup_end) -> Optional[dict]:
     return None if main else old
 
 
-class ParamSchedulerRule(Rule):
+class ParamSchedulerRule(FromBases, Rule):
     """lr_config (and momentum_config) become a `param_scheduler` list.
 
     Every mmcv 1.x policy maps to its MMEngine scheduler (step -> MultiStepLR/StepLR,
@@ -500,7 +503,10 @@ class ParamSchedulerRule(Rule):
     """
 
     def transform(self, module, ctx):
-        return apply(module, ctx.path, self.id, [ParamSchedulerKey()], ctx)
+        return apply(module, ctx.path, self.id, self.specs(), ctx)
+
+    def specs(self):
+        return [ParamSchedulerKey()]
 
 
 # --- D. runner (+ evaluation.interval) -> train_cfg / val_cfg / test_cfg -------------------
@@ -566,7 +572,7 @@ class EmptyLoopKey(Derived):
         return {}  # the default validation / test loop, as MMPretrain writes it
 
 
-class LoopsRule(Rule):
+class LoopsRule(FromBases, Rule):
     """runner becomes train_cfg (with `val_interval` from evaluation.interval), val_cfg, test_cfg.
 
     `evaluation` is read, not removed: the evaluator rule (MMC5) replaces it later.
@@ -589,6 +595,8 @@ class LoopsRule(Rule):
     """
 
     def transform(self, module, ctx):
-        specs = [TrainCfgKey(), EmptyLoopKey("val_cfg"), EmptyLoopKey("test_cfg")]
-        return apply(module, ctx.path, self.id, specs, ctx)
+        return apply(module, ctx.path, self.id, self.specs(), ctx)
+
+    def specs(self):
+        return [TrainCfgKey(), EmptyLoopKey("val_cfg"), EmptyLoopKey("test_cfg")]
 
