@@ -458,6 +458,17 @@ def rebuild(root, segments: List[Segment], new: Sequence[str]) -> cst.BaseExpres
     return expr
 
 
+def _updated_segments(updated, segments: List[Segment]) -> Tuple[cst.BaseExpression, List[Segment]]:
+    """The root and segments of a chain, read from its updated node (same shape as the original
+    one: only what its arguments and indices hold may have changed)."""
+    found = []
+    node = updated
+    for segment in reversed(segments):
+        found.append(Segment(segment.key, segment.kind, node))
+        node = node.func.value if segment.kind == "get" else node.value
+    return node, found[::-1]
+
+
 def _mapped_cut(segments: List[Segment], new: Sequence[str]) -> int:
     """How many leading segments the mapping replaced (the rest is carried over unchanged)."""
     keys = [s.key for s in segments]
@@ -649,6 +660,10 @@ class _Transformer(_Scoped, TodoTransformer):
         self.count = 0
         self.indents: List[str] = []  # indentation of the enclosing blocks
         self.default_indent = default_indent
+        # chains to rewrite once their arguments are (`cfg.data.train.get('p', cfg.data.x)`):
+        # chain node -> (segments, new keys); `links` are their inner nodes, entered but not read
+        self.pending: Dict[cst.CSTNode, Tuple[List[Segment], Sequence[str]]] = {}
+        self.links: Set[cst.CSTNode] = set()
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock):
         self.indents.append(node.indent if node.indent is not None else self.default_indent)
@@ -669,6 +684,10 @@ class _Transformer(_Scoped, TodoTransformer):
             self.scopes.pop()
         if original_node in self.replace:
             return self.replace.pop(original_node)
+        if original_node in self.pending:
+            segments, new = self.pending.pop(original_node)
+            root, updated = _updated_segments(result, segments)
+            return rebuild(root, updated, new)
         return result
 
     # reads (and the renaming of every other access)
@@ -692,17 +711,22 @@ class _Transformer(_Scoped, TodoTransformer):
             self.todo(DATA_PREFIX_NOTE)
         elif keys[0] == "data" and keys[-1] == "ann_file":
             self.todo(ANN_FILE_NOTE)
-        self.replace[node] = rebuild(root, segments, new)
+        # rewritten on leave, from the updated node: a key read in an argument is rewritten too
+        self.pending[node] = (segments, new)
+        self.links.update(s.node for s in segments[:-1])
+        self.links.update(s.node.func for s in segments if s.kind == "get")  # `<chain>.get` itself
         self.count += 1
-        return False
+        return True
 
     def visit_Attribute(self, node):
-        return self._read(node)
+        return node in self.links or self._read(node)
 
     def visit_Subscript(self, node):
-        return self._read(node)
+        return node in self.links or self._read(node)
 
     def visit_Call(self, node):
+        if node in self.links:
+            return True
         handled = self._call(node)
         return False if handled else self._read(node)
 

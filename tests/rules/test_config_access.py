@@ -161,6 +161,19 @@ def test_parameter_named_cfg_in_openmmlab_code():
     """)
 
 
+def test_a_key_read_inside_the_arguments_of_another():
+    # the default of a get is rewritten with the get (a second run found it before)
+    check_transformed(RULE, """\
+    from mmcv import Config
+    cfg = Config.fromfile(path)
+    pipeline = cfg.data.train.get('pipeline', cfg.data.train.dataset.get('pipeline'))
+    """, """\
+    from mmcv import Config
+    cfg = Config.fromfile(path)
+    pipeline = cfg.train_dataloader.dataset.get('pipeline', cfg.train_dataloader.dataset.dataset.get('pipeline'))
+    """)
+
+
 def test_a_config_declared_global_in_a_function():
     check_transformed(RULE, """\
     from mmengine.config import Config
