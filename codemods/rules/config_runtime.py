@@ -64,8 +64,17 @@ class DefaultHooksKey(Derived):
             return {}
         old = {}
         logger = new.get("logger")
-        if isinstance(logger, dict) and "interval" in logger:
-            old["log_config"] = {"interval": logger["interval"]}
+        if isinstance(logger, dict):
+            log_config = {"interval": logger["interval"]} if "interval" in logger else {}
+            if logger.get("type", "LoggerHook") == "LoggerHook":
+                # what `logger()` took from the text logger hook goes back to one
+                text = {k: logger[k] for k in LOGGER_OPTIONS if k in logger}
+                if "log_metric_by_epoch" in logger:
+                    text["by_epoch"] = logger["log_metric_by_epoch"]
+                if text:
+                    log_config["hooks"] = [{"type": "TextLoggerHook", **text}]
+            if log_config:
+                old["log_config"] = log_config
         checkpoint = new.get("checkpoint", MISSING)
         if checkpoint is None:
             old["checkpoint_config"] = None

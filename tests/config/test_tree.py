@@ -80,3 +80,35 @@ def test_second_run_changes_nothing(tmp_path):
     subprocess.run(command, capture_output=True, text=True, check=True)
     again = subprocess.run([*command, "--check"], capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+RUNTIME_TEXT_LOGGER = """\
+checkpoint_config = dict(interval=1)
+log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])
+"""
+MID_BY_ITER = """\
+_base_ = ['_base_/runtime.py']
+log_config = dict(
+    interval=50,
+    hooks=[
+        dict(type='TextLoggerHook', by_epoch=False),
+        dict(type='TensorboardLoggerHook', by_epoch=False),
+    ])
+"""
+LEAF_SAVE_BEST = "_base_ = ['./mid.py']\nevaluation = dict(interval=5, save_best='auto')\n"
+
+
+def test_a_leaf_over_a_migrated_middle_base_keeps_its_logger(tmp_path):
+    # 2nd run: the middle base is 1.x and is read back through the hooks' reverse mapping;
+    # its logger's log_metric_by_epoch must come back as the text logger's by_epoch.
+    configs = tmp_path / "configs"
+    (configs / "_base_").mkdir(parents=True)
+    (configs / "_base_" / "runtime.py").write_text(RUNTIME_TEXT_LOGGER)
+    (configs / "mid.py").write_text(MID_BY_ITER)
+    (configs / "leaf.py").write_text(LEAF_SAVE_BEST)
+    command = [sys.executable, "-m", "cli", "run", "--select", "MMC411", str(configs)]
+    subprocess.run(command, capture_output=True, text=True, check=True, cwd=str(tmp_path))
+    logger = _resolved(configs / "leaf.py", "default_hooks")["logger"]
+    assert logger == {"type": "LoggerHook", "interval": 50, "log_metric_by_epoch": False}
+    again = subprocess.run(command + ["--check"], capture_output=True, text=True, cwd=str(tmp_path))
+    assert again.returncode == 0 and again.stdout == "", again.stdout
