@@ -194,11 +194,14 @@ def top_assign(stmt) -> Optional[tuple]:
 
 
 def find_assign(module: cst.Module, name: str) -> Optional[int]:
+    """Index of the last top-level `name = ...`: the value the file leaves (a config that sets
+    a key twice, pasted from its bases, means the second)."""
+    found = None
     for i, stmt in enumerate(module.body):
-        found = top_assign(stmt)
-        if found and found[0] == name:
-            return i
-    return None
+        assign = top_assign(stmt)
+        if assign and assign[0] == name:
+            found = i
+    return found
 
 
 # ---------------------------------------------------------------- transforms

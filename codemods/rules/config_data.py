@@ -18,6 +18,7 @@ from codemods import data_pipeline as dp
 from codemods.config import MISSING, for_rule
 from codemods.walk import iter_nodes
 from codemods.rule import CONFIG, Context, Rule
+from codemods.rules._calls import used_names
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates
 from codemods.todo import add_todo
@@ -87,6 +88,10 @@ test_dataloader = val_dataloader
                        "then rerun")
             return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, message),
                                              *module.body[at + 1:]])
+        if "data" in used_names(module, targets=False):
+            # `first = data['train']`: would name nothing once `data` is gone
+            return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, DATA_READ),
+                                             *module.body[at + 1:]])
         bases = _inherited_datasets(cfg)
         if cfg.local("_base_") is not MISSING and not cfg.bases_known():
             bases = None  # unknown bases: loader options go to every split, as 0.x applied them
@@ -100,9 +105,19 @@ test_dataloader = val_dataloader
         for message in todos:
             new[0] = add_todo(new[0], RULE_ID, message)
         body = [*module.body[:at], *new, *module.body[at + 1:]]
-        module = _drop_global_sampler(module.with_changes(body=body))
+        module = _drop_global_sampler(_drop_earlier_data(module.with_changes(body=body)))
         ctx.record(RULE_ID)
         return module
+
+
+DATA_READ = ("`data` is read by other statements of this config; 1.x has no `data` (it becomes "
+             "train/val/test_dataloader): read those instead, then rerun")
+
+
+def _drop_earlier_data(module: cst.Module) -> cst.Module:
+    """Earlier `data = ...` of a file that sets it twice (the last one was converted; nothing
+    reads the name): the later one replaced them, so they go."""
+    return module.with_changes(body=[s for s in module.body if (dp.top_assign(s) or ("",))[0] != "data"])
 
 
 def _data_as_call(module, at):

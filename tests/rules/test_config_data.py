@@ -378,3 +378,28 @@ def test_brace_dicts():
         dataset=dict(type='CIFAR10', data_root='d', split='test'),
         sampler=dict(type='DefaultSampler', shuffle=False))
     """, kind="config")
+
+
+def test_a_data_set_twice_uses_the_last_and_drops_the_first():
+    # a config pasted together from its bases: the second `data` is the one that counts
+    check_transformed(RULE, """\
+    data = dict(samples_per_gpu=2, workers_per_gpu=2, train=dict(type='ImageNet', data_prefix='a'))
+    x = 1
+    data = dict(samples_per_gpu=24, workers_per_gpu=4, train=dict(type='ImageNet', data_prefix='b'))
+    """, """\
+    x = 1
+    train_dataloader = dict(
+        batch_size=24,
+        num_workers=4,
+        dataset=dict(type='ImageNet', data_prefix='b'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    """, kind="config")
+
+
+@pytest.mark.parametrize("reads", ["first_train = data['train']\n", "splits = list(data)\n"])
+def test_a_data_that_other_statements_read_gets_a_todo(reads):
+    # converting it would leave them naming nothing
+    before = f"data = dict(samples_per_gpu=2, train=dict(type='ImageNet', data_prefix='a'))\n{reads}"
+    check_transformed(RULE, before, "# TODO(mmcodemod): MMC501 `data` is read by other statements of this "
+                      "config; 1.x has no `data` (it becomes train/val/test_dataloader): read those "
+                      "instead, then rerun\n" + before, kind="config")
