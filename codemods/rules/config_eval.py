@@ -30,6 +30,12 @@ IMPLICIT_TODO = ("0.x evaluated accuracy (top-1/5) when no evaluation was set, a
                  "evaluation, delete this one (MMEngine rejects a key that two bases set)")
 NOT_METRIC = ("by_epoch", "start", "gpu_collect", "tmpdir", "greater_keys", "less_keys",
               "efficient_test", "out_dir", "broadcast_bn_buffer")
+#: what a 0.x `evaluation` may hold: the eval hook's options, mmcls evaluate()'s arguments and
+#: mmselfsup evaluate()'s `topk`
+KNOWN = {"metric", "metric_options", "indices", "file_client_args", "test_fn", "topk", *MOVED_BY_MMC4,
+         *NOT_METRIC}
+#: 0.x's default metric, accuracy with top-1 and top-5
+ACCURACY = {"type": "Accuracy", "topk": (1, 5)}
 
 
 class ConfigEvaluation(Rule):
@@ -60,8 +66,17 @@ test_evaluator = val_evaluator
                          "test_evaluator (see the migration guide)")
         todos = [f"evaluation.{k} has no 1.2 equivalent on the evaluator; drop it or move it"
                  for k in local if k in NOT_METRIC]
+        todos += [f"evaluation.{k} is no MMClassification 0.x option (its datasets' evaluate() "
+                  "took metric and metric_options); it went with `evaluation`: move it where it "
+                  "belongs" for k in local if k not in KNOWN]
         if "metric" not in local and "metric_options" not in local:
-            new = []  # only loop/checkpoint options, which the MMC4 rules moved
+            # only loop/checkpoint options, which the MMC4 rules moved; with no metric anywhere,
+            # 0.x evaluated its default, accuracy (as when no evaluation is set at all)
+            merged = cfg.merged("evaluation")
+            default = isinstance(merged, dict) and "metric" not in merged and _val_dataset(cfg) \
+                and cfg.inherited("val_evaluator") is MISSING
+            accuracy = dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"])) if default else None
+            new = [("val_evaluator", accuracy), ("test_evaluator", cst.Name("val_evaluator"))] if default else []
         elif "metric" not in local and cfg.inherited("evaluation") is MISSING \
                 and cfg.inherited("val_evaluator") is not MISSING:
             # the base is migrated already: its metric is not readable as a 0.x name any more
@@ -83,16 +98,12 @@ test_evaluator = val_evaluator
 
     def _implicit(self, module, cfg, ctx):
         """A full validation set but no evaluation anywhere: 0.x evaluated accuracy (top-1/5)."""
-        data, loader = cfg.local("data"), cfg.local("val_dataloader")
-        val = data.get("val") if isinstance(data, dict) else None
-        if isinstance(loader, dict):  # the data rule (MMC501) ran first
-            val = loader.get("dataset")
-        if not (isinstance(val, dict) and "type" in val):
+        if not _val_dataset(cfg):
             return module
         for key in ("evaluation", "val_evaluator"):
             if cfg.merged(key) is not MISSING:
                 return module
-        value = {"type": "Accuracy", "topk": (1, 5)}
+        value = dict(ACCURACY)
         module = replace_keys(module, [], [("val_evaluator", value),
                                            ("test_evaluator", cst.Name("val_evaluator"))])
         if cfg.local("_base_") is MISSING:
@@ -102,6 +113,15 @@ test_evaluator = val_evaluator
             module = module.with_changes(body=[*module.body[:at], stmt, *module.body[at + 1:]])
         ctx.record(RULE_ID)
         return module
+
+
+def _val_dataset(cfg) -> bool:
+    """Does this file set a validation dataset (with its type)?"""
+    data, loader = cfg.local("data"), cfg.local("val_dataloader")
+    val = data.get("val") if isinstance(data, dict) else None
+    if isinstance(loader, dict):  # the data rule (MMC501) ran first
+        val = loader.get("dataset")
+    return isinstance(val, dict) and "type" in val
 
 
 def _replace(module, at, new, todos):

@@ -116,6 +116,30 @@ def test_interval_only_override_leaves_the_evaluator_to_the_base():
     """, kind="config")
 
 
+def test_an_evaluation_without_metric_anywhere_is_the_0x_default_accuracy():
+    # 0.x evaluated accuracy then; a second run would add it otherwise (val data, no evaluator)
+    check_transformed(RULE, """\
+    data = dict(val=dict(type='ImageNet', data_prefix='v'))
+    evaluation = dict(interval=1, metrics=['AR@AN'])
+    """, """\
+    data = dict(val=dict(type='ImageNet', data_prefix='v'))
+    # TODO(mmcodemod): MMC503 evaluation.metrics is no MMClassification 0.x option (its datasets' evaluate() took metric and metric_options); it went with `evaluation`: move it where it belongs
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_an_mmselfsup_evaluation_topk_is_the_accuracy_topk():
+    check_transformed(RULE, """\
+    data = dict(val=dict(type='ImageNet', data_prefix='v'))
+    evaluation = dict(interval=10, topk=(1, 3))
+    """, """\
+    data = dict(val=dict(type='ImageNet', data_prefix='v'))
+    val_evaluator = dict(type='Accuracy', topk=(1, 3))
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
 def test_metric_options_override_reads_metric_from_base(tmp_path):
     (tmp_path / "base.py").write_text("evaluation = dict(interval=1, metric='accuracy')\n")
     check_transformed(RULE, """\
