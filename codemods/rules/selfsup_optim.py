@@ -88,12 +88,42 @@ def _base_weight_decay(cfg: ConfigFile):
     return plain(optimizer.get("weight_decay")) if isinstance(optimizer, dict) else None
 
 
+OLD_CONSTRUCTOR = "TransformerFinetuneConstructor"
+NEW_CONSTRUCTOR = "LearningRateDecayOptimWrapperConstructor"
+
+
+def layer_decay(wrapper: CfgDict, constructor) -> bool:
+    """MMSelfSup's TransformerFinetuneConstructor (`model_type` and `layer_decay` in the
+    optimizer) -> MMPretrain 1.2's LearningRateDecayOptimWrapperConstructor (`layer_decay_rate`
+    in paramwise_cfg; it reads the layers from the backbone, so `model_type` goes). `constructor`
+    is the merged one: a leaf may only set the optimizer. True if `wrapper` changed."""
+    if constructor not in (OLD_CONSTRUCTOR, NEW_CONSTRUCTOR):
+        return False
+    changed = wrapper.get("constructor") == OLD_CONSTRUCTOR
+    if changed:
+        wrapper["constructor"] = NEW_CONSTRUCTOR
+    optimizer = wrapper.get("optimizer")
+    if isinstance(optimizer, dict) and ("layer_decay" in optimizer or "model_type" in optimizer):
+        optimizer = CfgDict({k: v for k, v in optimizer.items() if k not in ("layer_decay", "model_type")})
+        if "layer_decay" in wrapper["optimizer"]:
+            paramwise = CfgDict(wrapper.get("paramwise_cfg") or {})
+            paramwise["layer_decay_rate"] = wrapper["optimizer"]["layer_decay"]
+            wrapper["paramwise_cfg"] = paramwise
+        if optimizer:
+            wrapper["optimizer"] = optimizer
+        else:
+            del wrapper["optimizer"]
+        changed = True
+    return changed
+
+
 class ParamwiseOptions(Rule):
     id = "MMC606"
-    title = "MMSelfSup optimizer.paramwise_options -> optim_wrapper.paramwise_cfg.custom_keys"
+    title = ("MMSelfSup optimizer.paramwise_options -> optim_wrapper.paramwise_cfg.custom_keys; "
+             "TransformerFinetuneConstructor -> LearningRateDecayOptimWrapperConstructor")
     kind = CONFIG
     guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
-    triggers = ("paramwise_options",)
+    triggers = ("paramwise_options", OLD_CONSTRUCTOR, "layer_decay")
     before = """\
 optim_wrapper = dict(optimizer=dict(
     type='AdamW', lr=1.5e-4, weight_decay=0.05,
@@ -108,23 +138,33 @@ optim_wrapper = dict(
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         cfg = ConfigFile(module, ctx.path)
         wrapper = cfg.local("optim_wrapper")
-        optimizer = wrapper.get("optimizer") if isinstance(wrapper, dict) else None
-        if not isinstance(optimizer, dict) or not isinstance(optimizer.get("paramwise_options"), dict):
+        if not isinstance(wrapper, dict):
             return module
-        todos: List[str] = []
-        keys, general = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
-        new = CfgDict(wrapper)
-        new["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k != "paramwise_options"})
-        if not new["optimizer"]:
-            del new["optimizer"]  # an override that only had paramwise_options
-        paramwise = CfgDict(new.get("paramwise_cfg") or {})
-        paramwise.update(general)
-        if keys:
-            paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
-        new["paramwise_cfg"] = paramwise
+        new, todos = CfgDict(wrapper), []
+        changed = _paramwise_options(new, cfg, todos)
+        merged = cfg.merged("optim_wrapper")
+        changed |= layer_decay(new, merged.get("constructor") if isinstance(merged, dict) else None)
+        if not changed:
+            return module
         ctx.record(self.id)
         module = replace_keys(module, ["optim_wrapper"], [("optim_wrapper", new)])
         return _todos_on(module, ["optim_wrapper"], todos, self.id)
+
+
+def _paramwise_options(wrapper: CfgDict, cfg: ConfigFile, todos: List[str]) -> bool:
+    optimizer = wrapper.get("optimizer")
+    if not isinstance(optimizer, dict) or not isinstance(optimizer.get("paramwise_options"), dict):
+        return False
+    keys, general = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
+    wrapper["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k != "paramwise_options"})
+    if not wrapper["optimizer"]:
+        del wrapper["optimizer"]  # an override that only had paramwise_options
+    paramwise = CfgDict(wrapper.get("paramwise_cfg") or {})
+    paramwise.update(general)
+    if keys:
+        paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
+    wrapper["paramwise_cfg"] = paramwise
+    return True
 
 
 # ---------------------------------------------------------------- MMC607

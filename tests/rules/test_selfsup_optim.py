@@ -28,6 +28,17 @@ def _fresh_cache():
     """\
     update_interval = 2
     """,
+    # MMPretrain 1.2's layer-wise decay, already migrated
+    """\
+    optim_wrapper = dict(
+        optimizer=dict(type='AdamW', lr=2e-3),
+        constructor='LearningRateDecayOptimWrapperConstructor',
+        paramwise_cfg=dict(layer_decay_rate=0.65))
+    """,
+    # a layer_decay that no MMSelfSup constructor reads: not ours to move
+    """\
+    optim_wrapper = dict(optimizer=dict(type='MyAdam', lr=2e-3, layer_decay=0.7))
+    """,
 ])
 def test_noop(source):
     check_noop(("MMC606", "MMC607"), source, kind="config")
@@ -53,6 +64,36 @@ def test_paramwise_options():
             'bias': dict(decay_mult=0.0, lars_exclude=True),
             'head': dict(decay_mult=2.0, lr_mult=10)}))
     """)
+
+
+def test_transformer_finetune_constructor():
+    # mae/swin fine-tuning: 1.2's constructor reads the layers from the backbone (model_type goes)
+    # and takes the decay as paramwise_cfg.layer_decay_rate (mmpretrain configs/mae/benchmarks)
+    check_transformed("MMC606", """\
+    optim_wrapper = dict(
+        optimizer=dict(type='AdamW', lr=4e-3, model_type='vit', layer_decay=0.65,
+                       paramwise_options={'pos_embed': dict(weight_decay=0.)}),
+        constructor='TransformerFinetuneConstructor')
+    """, """\
+    optim_wrapper = dict(
+        optimizer=dict(type='AdamW', lr=4e-3),
+        constructor='LearningRateDecayOptimWrapperConstructor',
+        paramwise_cfg=dict(custom_keys=dict(pos_embed=dict(decay_mult=0.0)), layer_decay_rate=0.65))
+    """)
+
+
+def test_layer_decay_of_a_leaf_over_a_base_with_the_constructor(tmp_path):
+    _write(tmp_path, "base.py", """\
+    optim_wrapper = dict(optimizer=dict(type='AdamW', lr=4e-3, model_type='swin', layer_decay=0.9),
+                         constructor='TransformerFinetuneConstructor')
+    """)
+    check_transformed("MMC606", """\
+    _base_ = 'base.py'
+    optim_wrapper = dict(optimizer=dict(lr=1e-3, layer_decay=0.75))
+    """, """\
+    _base_ = 'base.py'
+    optim_wrapper = dict(optimizer=dict(lr=1e-3), paramwise_cfg=dict(layer_decay_rate=0.75))
+    """, path=tmp_path / "leaf.py")
 
 
 def test_regex_key_gets_todo():
