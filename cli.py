@@ -82,7 +82,7 @@ def run(paths, mode, select, ignore, exclude, jobs, quiet, verbose, no_color, ma
 
     \b
     Exit codes: 0 done or nothing to do; 1 --check/--diff/--patch found work left;
-                2 some file could not be processed or was refused (each one is named).
+                2 some file could not be processed or written, or was refused (each one is named).
 
     \b
     Examples:
