@@ -119,20 +119,26 @@ def layer_decay(wrapper: CfgDict, constructor) -> bool:
 
 class ParamwiseOptions(Rule):
     id = "MMC606"
-    title = ("MMSelfSup optimizer.paramwise_options -> optim_wrapper.paramwise_cfg.custom_keys; "
-             "TransformerFinetuneConstructor -> LearningRateDecayOptimWrapperConstructor")
+    title = ("MMSelfSup optimizer options: paramwise_options -> paramwise_cfg.custom_keys, "
+             "layer_decay -> LearningRateDecayOptimWrapperConstructor")
     kind = CONFIG
     guide = "从 MMSelfSup 0.x 迁移 / 配置文件 / 优化器及调度"
     triggers = ("paramwise_options", OLD_CONSTRUCTOR, "layer_decay")
     before = """\
-optim_wrapper = dict(optimizer=dict(
-    type='AdamW', lr=1.5e-4, weight_decay=0.05,
-    paramwise_options={'bias': dict(weight_decay=0.), 'pos_embed': dict(weight_decay=0.)}))
+optim_wrapper = dict(
+    optimizer=dict(type='AdamW', lr=4e-3, weight_decay=0.05, model_type='vit', layer_decay=0.65,
+                   paramwise_options={'bias': dict(weight_decay=0.), 'pos_embed': dict(weight_decay=0.)}),
+    constructor='TransformerFinetuneConstructor')
 """
     after = """\
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1.5e-4, weight_decay=0.05),
-    paramwise_cfg=dict(custom_keys=dict(bias=dict(decay_mult=0.0), pos_embed=dict(decay_mult=0.0))))
+    optimizer=dict(type='AdamW', lr=4e-3, weight_decay=0.05),
+    constructor='LearningRateDecayOptimWrapperConstructor',
+    paramwise_cfg=dict(
+        custom_keys=dict(bias=dict(decay_mult=0.0), pos_embed=dict(decay_mult=0.0)),
+        layer_decay_rate=0.65,
+    ),
+)
 """
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
