@@ -6,7 +6,7 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from click.testing import CliRunner
+from tests.util import cli_runner
 
 from cli import main
 
@@ -65,6 +65,6 @@ def invoke(args, cwd: Path):
     os.chdir(cwd)
     try:
         with isolated_git():
-            return CliRunner().invoke(main, args, catch_exceptions=False)
+            return cli_runner().invoke(main, args, catch_exceptions=False)
     finally:
         os.chdir(old)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from tests.util import cli_runner
 
 from cli import main
 
@@ -22,7 +22,7 @@ def project(tmp_path, files=None):
 
 
 def invoke(args, cwd):
-    runner = CliRunner()
+    runner = cli_runner()
     old = os.getcwd()
     os.chdir(cwd)
     try:

@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from tests.util import cli_runner
 
 import cli
 
@@ -41,7 +41,7 @@ def migrated(tmp_path_factory):
     shutil.copytree(SAMPLES / "configs", root / "configs")
     (root / "tools").mkdir()
     shutil.copy2(SAMPLES / "tools" / "train.py", root / "tools" / "train.py")
-    result = CliRunner().invoke(cli.main, ["run", str(root), "--quiet", "--jobs", "1", "--no-color"],
+    result = cli_runner().invoke(cli.main, ["run", str(root), "--quiet", "--jobs", "1", "--no-color"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return root
@@ -214,7 +214,7 @@ def test_a_fine_tuning_script_replacing_whole_keys(migrated, leaf, tmp_path):
     """Whole 0.x keys replaced by a script (optimizer, lr_config, runner) become whole 1.x keys."""
     script = tmp_path / "finetune.py"
     script.write_text(FINE_TUNE, encoding="utf-8")
-    result = CliRunner().invoke(cli.main, ["run", str(script), "--quiet", "--no-color"],
+    result = cli_runner().invoke(cli.main, ["run", str(script), "--quiet", "--no-color"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     _, edit = _function(script, "edit")

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from tests.util import cli_runner
 
 import cli
 
@@ -49,7 +49,7 @@ def _snapshot(folder: Path) -> dict:
 
 
 def _mmcodemod(*args: str):
-    result = CliRunner().invoke(cli.main, ["run", *args], catch_exceptions=False)
+    result = cli_runner().invoke(cli.main, ["run", *args], catch_exceptions=False)
     return result
 
 

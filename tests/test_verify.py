@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from tests.util import cli_runner
 
 import cli
 from codemods import verify
@@ -209,11 +209,7 @@ def test_custom_imports_that_fail(tmp_path):
 # --- the command ---------------------------------------------------------------------------
 
 def invoke(*args):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into output by default
-    except TypeError:
-        runner = CliRunner()  # click >= 8.2 keeps them apart
-    return runner.invoke(cli.main, ["verify", *args])
+    return cli_runner().invoke(cli.main, ["verify", *args])
 
 
 def test_not_installed_prints_the_pip_command_and_exits_2(tmp_path, monkeypatch):
@@ -302,7 +298,7 @@ def real_packages():
 def migrated_samples(tmp_path: Path) -> Path:
     target = tmp_path / "samples"
     shutil.copytree(ROOT / "samples", target, ignore=shutil.ignore_patterns("__pycache__"))
-    result = CliRunner().invoke(cli.main, ["run", str(target), "-q", "-j", "1"])
+    result = cli_runner().invoke(cli.main, ["run", str(target), "-q", "-j", "1"])
     assert result.exit_code == 0, result.output
     return target
 

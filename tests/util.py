@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 from typing import Optional
 
+from click.testing import CliRunner
+
 from codemods.engine import migrate_text, verify
 from codemods.rules import get_rule, select_rules
 
@@ -35,3 +37,11 @@ def check_transformed(rule_ids, before: str, after: str, kind: Optional[str] = N
     assert result == after
     assert verify(result, "<test>") is None
     assert migrate(result, rule_ids, kind, path) == result, "a second run changed the output"
+
+
+def cli_runner() -> CliRunner:
+    """A click test runner that keeps stderr apart on every click the project supports."""
+    try:
+        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into output by default
+    except TypeError:
+        return CliRunner()  # click >= 8.2 keeps them apart
