@@ -287,6 +287,22 @@ def convert_model(model, todos: List[str]):
     return model
 
 
+#: model keys of the downstream tasks MMSelfSup benchmarked with other OpenMMLab projects
+DOWNSTREAM = {"rpn_head": "MMDetection", "roi_head": "MMDetection", "bbox_head": "MMDetection",
+              "panoptic_head": "MMDetection", "decode_head": "MMSegmentation",
+              "auxiliary_head": "MMSegmentation", "keypoint_head": "MMPose"}
+DOWNSTREAM_TODO = ("this is a config for {project} (MMSelfSup's benchmarks run it with {project}): "
+                   "mmcodemod applied MMPretrain's rules to its data, pipelines and evaluation too; "
+                   "check it against {project}'s own migration guide")
+
+
+def _downstream(model) -> Optional[str]:
+    """The project a model of another task belongs to (a detector, a segmentor), or None."""
+    if not isinstance(model, dict):
+        return None
+    return next((DOWNSTREAM[k] for k in model if k in DOWNSTREAM), None)
+
+
 def _migrated(model: dict) -> bool:
     """A 1.2 model: its head computes a loss (every 1.2 self-supervised head has `loss`)."""
     head = model.get("head")
@@ -331,6 +347,11 @@ model = dict(
         cfg = ConfigFile(module, ctx.path)
         local, merged = cfg.local("model"), cfg.merged("model")
         kind = _type(merged)
+        project = _downstream(merged)
+        if local is not MISSING and project is not None:
+            ctx.record(RULE_ID)
+            return _todo_at(module, cfg.statements.get("model"), DOWNSTREAM_TODO.format(project=project),
+                            RULE_ID)
         if local is MISSING or kind not in SELFSUP_ALGORITHMS or _migrated(merged):
             return module
         index = cfg.statements.get("model")
