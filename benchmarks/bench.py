@@ -208,8 +208,7 @@ def prefilter_stats(files) -> dict:
     from codemods.rules import select_rules
 
     rules = select_rules()
-    prefilter = engine.Prefilter(rules) if hasattr(engine, "Prefilter") else None
-    regex = engine.trigger_regex(rules)
+    prefilter = engine.Prefilter(rules)
     tokens = {t for r in rules if r.kind != "config" for t in r.triggers}
     passed, words = 0, {}
     for path in files:
@@ -217,8 +216,7 @@ def prefilter_stats(files) -> dict:
             text = read_source(path, engine.DEFAULT_MAX_BYTES).text
         except BadInput:
             continue
-        hit = prefilter.search(text) if prefilter else bool(regex and regex.search(text))
-        if hit:
+        if prefilter.search(text, path):  # as the engine asks, fork folders included
             passed += 1
             for token in tokens:
                 if token in text:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,37 +102,6 @@ class Prefilter:
 
 def _tokens(rules: Sequence[Rule]) -> Tuple[str, ...]:
     return tuple(sorted({t for rule in rules for t in rule.triggers}))
-
-
-def trigger_regex(rules: Sequence[Rule]):
-    tokens = sorted({t for rule in rules for t in rule.triggers})
-    if not tokens:
-        return None
-    return re.compile(_trie_pattern(tokens))
-
-
-def _trie_pattern(words: Sequence[str]) -> str:
-    """One regex for many literal words, factored by common prefixes.
-
-    `re` tries each branch of a flat alternation at every position; a prefix tree lets it
-    reject most positions after one character (about twice as fast on the standard library).
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(trie)
-
-
-def _node_pattern(node: dict) -> str:
-    if "" in node and len(node) == 1:
-        return ""
-    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    # A word that ends here (and is a prefix of longer ones) is enough for a match.
-    return f"(?:{body})?" if "" in node else body
 
 
 def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: Optional[str] = None,
@@ -235,13 +203,13 @@ def _read(path: Path, options: Options) -> Union[Source, FileResult]:
         return FileResult(str(path), "failed", reason=str(exc))
 
 
-def prefiltered(path: Path, options: Options) -> Optional[FileResult]:
-    """The result of a file that needs no rule (unreadable, too large, no trigger), else None."""
+def prefiltered(path: Path, options: Options) -> Union[Source, FileResult]:
+    """The file's source if a rule may need it, else its result (unreadable, too large, no trigger)."""
     source = _read(path, options)
     if isinstance(source, FileResult):
         return source
     _, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
-    return None if prefilter.search(source.text, path) else FileResult(str(path), "unchanged")
+    return source if prefilter.search(source.text, path) else FileResult(str(path), "unchanged")
 
 
 def process_file(path: Path, options: Options, checked: bool = False) -> FileResult:
@@ -311,30 +279,44 @@ def _process_chunk(args) -> List[FileResult]:
 def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResult]:
     """Yield one result per path, in input order.
 
-    The cheap prefilter runs here first; only files that need the rules go to `jobs` worker
-    processes, and none are started when few files do (a `--check` of a large tree that has
-    nothing to migrate costs no pool).
+    With one job, each file is read, prefiltered and migrated in turn. Else the cheap prefilter
+    runs here first and only the files that need the rules go to `jobs` worker processes (which
+    read them again: paths cross processes, not texts); none are started when few files do (a
+    `--check` of a large tree that has nothing to migrate costs no pool).
     """
     names = [str(p) for p in paths]
+    if jobs <= 1:
+        with _fewer_collections():
+            for name in names:
+                yield process_file(Path(name), options)
+        return
     done: Dict[int, FileResult] = {}
+    kept: Dict[int, Source] = {}  # the first candidates, migrated here if there are no more
     for index, name in enumerate(names):
-        result = prefiltered(Path(name), options)
-        if result is not None:
-            done[index] = result
+        found = prefiltered(Path(name), options)
+        if isinstance(found, FileResult):
+            done[index] = found
+        elif len(kept) < POOL_MIN:
+            kept[index] = found
     needed = [names[i] for i in range(len(names)) if i not in done]
-    migrated = _migrate_all(needed, options, jobs)
+    migrated = _migrate_here(kept, options) if len(needed) < POOL_MIN else _migrate_all(needed, options, jobs)
     for index in range(len(names)):
         yield done.pop(index) if index in done else next(migrated)
+
+
+POOL_MIN = 8  # fewer candidate files are migrated in this process: a pool would cost more
+
+
+def _migrate_here(sources: Dict[int, Source], options: Options) -> Iterator[FileResult]:
+    rules, _ = _rules_and_regex(tuple(options.select), tuple(options.ignore))
+    with _fewer_collections():
+        for index in sorted(sources):
+            yield migrate_source(sources[index], rules, options)
 
 
 def _migrate_all(names: List[str], options: Options, jobs: int) -> Iterator[FileResult]:
     """Results in the order of `names`. The workers take the largest files first, in small
     chunks, so that no worker is left alone with a big file at the end."""
-    if jobs <= 1 or len(names) < 8:
-        with _fewer_collections():
-            for name in names:
-                yield process_file(Path(name), options, checked=True)
-        return
     order = sorted(range(len(names)), key=lambda i: -_size(names[i]))
     size = max(1, min(16, len(names) // (jobs * 16)))
     batches = [order[i:i + size] for i in range(0, len(order), size)]

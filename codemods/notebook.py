@@ -282,8 +282,8 @@ def process_notebook(path: Path, options: engine.Options) -> engine.FileResult:
     # Cells are code: config rules never apply, and their trigger words (`model`, `data`) would
     # only make every notebook look like it needs parsing.
     rules = [r for r in select_rules(options.select, options.ignore) if r.kind != CONFIG]
-    regex = engine.trigger_regex(rules)
-    if not python or regex is None or not any(regex.search(c.text) for c in cells):
+    prefilter = engine.Prefilter(rules)
+    if not python or not any(prefilter.search(c.text) for c in cells):
         return engine.FileResult(name, "unchanged", kind="notebook")
     return migrate_notebook(name, text, cells, rules, bom)
 

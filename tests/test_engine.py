@@ -235,14 +235,6 @@ def test_todo_on_the_first_statement_is_not_repeated():
     assert engine.migrate_text(once, None, rules, kind="code").new == once
 
 
-@pytest.mark.parametrize("words", [["mmcls"], ["mmcls", "mmcv", "mm"], ["abc", "abd", "HEADS", "a.b"]])
-def test_trigger_regex_finds_exactly_the_words(words):
-    regex = engine.trigger_regex([Rename("A", w, "x") for w in words])
-    for word in words:
-        assert regex.search(f"x = {word}!")
-    assert not regex.search("nothing to see: a c ab aXb HEAD")
-
-
 class ForkRule(Rename):
     path_triggers = ("mmcls",)
 
@@ -288,6 +280,18 @@ def test_run_keeps_order_and_starts_no_pool_for_few_candidates(tmp_path, monkeyp
     results = list(engine.run(paths, engine.Options(), jobs=2))
     assert [r.path for r in results] == [str(p) for p in paths]
     assert [i for i, r in enumerate(results) if r.status == "changed"] == [3, 17]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_a_pool_each_file_is_read_once(tmp_path, monkeypatch, jobs):
+    use_rules(monkeypatch, [Rename("A1", "alpha", "beta")])
+    reads = []
+    real = engine.read_source
+    monkeypatch.setattr(engine, "read_source", lambda path, limit: reads.append(path) or real(path, limit))
+    paths = [write(tmp_path, "alpha = 1\n" if i % 2 else "x = 1\n", f"f{i}.py") for i in range(6)]
+    results = list(engine.run(paths, engine.Options(), jobs=jobs))
+    assert [r.status for r in results] == ["unchanged", "changed"] * 3
+    assert sorted(map(str, reads)) == sorted(map(str, paths))
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -76,10 +76,13 @@ class FromBases:
         return joins_bases(text) or any(key in text for key in self.own_keys())
 
     def own_keys(self) -> Tuple[str, ...]:
-        keys = [t for t in self.triggers if t != "_base_"]  # type: ignore[attr-defined]
-        for spec in self.specs():
-            keys += [spec.key, *spec.sources, *spec.reads, *spec.needs]
-        return tuple(dict.fromkeys(k for k in keys if k))
+        found = self.__dict__.get("_own_keys")  # asked for every config file the prefilter reads
+        if found is None:
+            keys = [t for t in self.triggers if t != "_base_"]  # type: ignore[attr-defined]
+            for spec in self.specs():
+                keys += [spec.key, *spec.sources, *spec.reads, *spec.needs]
+            found = self.__dict__["_own_keys"] = tuple(dict.fromkeys(k for k in keys if k))
+        return found
 
 
 @dataclass

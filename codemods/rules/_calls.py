@@ -227,7 +227,7 @@ def visit_only(root: cst.CSTNode, transformer: cst.CSTTransformer, ids: Set[int]
     return root.visit(transformer)
 
 
-def _is_import_line(node) -> bool:
+def is_import_line(node) -> bool:
     return type(node) is cst.SimpleStatementLine and any(
         type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
 
@@ -365,7 +365,7 @@ def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
     if not drop and not wanted and not moved:
         return module
     fixer = _ImportFixer(drop, moved or {}, wanted)
-    return visit_only(module, fixer, marked(module, _is_import_line, EXPRESSION_PARTS))
+    return visit_only(module, fixer, marked(module, is_import_line, EXPRESSION_PARTS))
 
 
 def names_in(module: cst.Module, imap: ImportMap) -> Set[str]:

@@ -75,8 +75,7 @@ test_evaluator = val_evaluator
             merged = cfg.merged("evaluation")
             default = isinstance(merged, dict) and "metric" not in merged and _val_dataset(cfg) \
                 and cfg.inherited("val_evaluator") is MISSING
-            accuracy = dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"])) if default else None
-            new = [("val_evaluator", accuracy), ("test_evaluator", cst.Name("val_evaluator"))] if default else []
+            new = _evaluators(dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"]))) if default else []
         elif "metric" not in local and cfg.inherited("evaluation") is MISSING \
                 and cfg.inherited("val_evaluator") is not MISSING:
             # the base is migrated already: its metric is not readable as a 0.x name any more
@@ -90,7 +89,7 @@ test_evaluator = val_evaluator
             todos += notes
             if evaluators is None:
                 return _todo(module, cfg, *todos)
-            new = [("val_evaluator", evaluators), ("test_evaluator", cst.Name("val_evaluator"))]
+            new = _evaluators(evaluators)
         at = cfg.statements["evaluation"]
         module = _replace(module, at, new, todos)
         ctx.record(RULE_ID)
@@ -104,8 +103,7 @@ test_evaluator = val_evaluator
             if cfg.merged(key) is not MISSING:
                 return module
         value = dict(ACCURACY)
-        module = replace_keys(module, [], [("val_evaluator", value),
-                                           ("test_evaluator", cst.Name("val_evaluator"))])
+        module = replace_keys(module, [], _evaluators(value))
         if cfg.local("_base_") is MISSING:
             # a base file cannot see its siblings: one of them may set the evaluation
             at = len(module.body) - 2
@@ -113,6 +111,11 @@ test_evaluator = val_evaluator
             module = module.with_changes(body=[*module.body[:at], stmt, *module.body[at + 1:]])
         ctx.record(RULE_ID)
         return module
+
+
+def _evaluators(value) -> list:
+    """The new keys for one evaluator: MMPretrain's configs test with the validation one."""
+    return [("val_evaluator", value), ("test_evaluator", cst.Name("val_evaluator"))]
 
 
 def _val_dataset(cfg) -> bool:

@@ -28,6 +28,7 @@ from codemods.importmap import dotted
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.todo import TodoTransformer, add_todo, without_header_duplicates  # noqa: F401
+from codemods.walk import child_nodes
 
 RULE_ID = "MMC101"
 MAX_LINE = 99
@@ -302,48 +303,6 @@ def _is_module(qualified: str) -> bool:
     return table.source_root(qualified) == "mmcv" and table.is_target_module(qualified)
 
 
-# A read-only walk over node fields: LibCST's own visit() rebuilds every node, even for a visitor,
-# which costs about as much as parsing. These walks only read attributes.
-_SKIP_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after",
-                "header", "footer", "colon", "equal", "operator", "dot", "star", "arrow", "newline", "quote")
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
-
-
-def _node_fields(kind: type) -> Tuple[str, ...]:
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        import dataclasses
-
-        fields = tuple(
-            f.name for f in dataclasses.fields(kind)
-            if not any(f.name.startswith(p) or f.name.endswith(p) for p in _SKIP_FIELDS)
-        )
-        _FIELDS[kind] = fields
-    return fields
-
-
-_IS_NODE: Dict[type, bool] = {}
-
-
-def _is_node(value) -> bool:
-    kind = type(value)
-    known = _IS_NODE.get(kind)
-    if known is None:  # isinstance() on LibCST's ABCs is slow: decide once per type
-        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
-    return known
-
-
-def _children(node: cst.CSTNode):
-    for name in _node_fields(type(node)):
-        value = getattr(node, name)
-        if type(value) in (list, tuple):
-            for item in value:
-                if _is_node(item):
-                    yield item
-        elif _is_node(value):
-            yield value
-
-
 _OPAQUE = {cst.Import, cst.ImportFrom, cst.SimpleString, cst.ConcatenatedString}
 
 
@@ -360,7 +319,7 @@ def _mentions(node: cst.CSTNode, names: Set[str]) -> bool:
             continue
         if kind in _OPAQUE:
             continue
-        stack.extend(_children(current))
+        stack.extend(child_nodes(current, layout=False))
     return False
 
 
@@ -376,7 +335,7 @@ def paths_to(module: cst.Module, predicate) -> Set[int]:
             found.add(id(current))
             continue
         inner = path + (id(current),)
-        stack.extend((child, inner) for child in _children(current))
+        stack.extend((child, inner) for child in child_nodes(current, layout=False))
     return found
 
 
@@ -400,7 +359,7 @@ def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
                 continue  # a plain chain rooted elsewhere: nothing inside
         if kind in _OPAQUE:
             continue
-        stack.extend(reversed(list(_children(current))))
+        stack.extend(reversed(list(child_nodes(current, layout=False))))
     return chains
 
 
@@ -415,11 +374,11 @@ def _containers_to(module: cst.Module, watch: Set[str]) -> Tuple[Set[int], Set[i
         current, path = stack.pop()
         if type(current) in _Rewrite._CONTAINERS:
             inner = path + (id(current),)
-            stack.extend((child, inner) for child in _children(current))
+            stack.extend((child, inner) for child in child_nodes(current, layout=False))
         elif watch and _mentions(current, watch):
             mentioning.add(id(current))
             found.update(path)
-        elif _is_import_line(current):
+        elif _calls.is_import_line(current):
             found.update(path)
     return found, mentioning
 
@@ -443,11 +402,6 @@ def _has_all(module: cst.Module) -> bool:
             if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
                 return True
     return False
-
-
-def _is_import_line(node) -> bool:
-    return type(node) is cst.SimpleStatementLine and any(
-        type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
 
 
 # --------------------------------------------------------------------------- the transformer

@@ -38,6 +38,7 @@ from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup_fold import fold_ifs, fold_list_calls
 from codemods.rules.selfsup_pipeline import convert_selfsup_pipeline, is_selfsup_pipeline
 from codemods.todo import TodoTransformer, add_todo
+from codemods.walk import iter_nodes
 
 RULE_ID = "MMC601"
 SPLITS = ("train", "val", "test", "extract")
@@ -479,15 +480,9 @@ SELFSUP_ONLY = {"MultiView", "BEiTMaskGenerator", "SimMIMMaskGenerator"}
 
 
 def _types(module: cst.Module) -> Set[str]:
-    found: Set[str] = set()
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_Call(self, node):
-            if dp.is_dict_call(node) and dp.type_name(node):
-                found.add(dp.type_name(node))
-
-    module.visit(_Visitor())
-    return found
+    """The `type` of every `dict(type=...)` in the file."""
+    calls = (n for n in iter_nodes(module, layout=False) if type(n) is cst.Call and dp.is_dict_call(n))
+    return {name for name in map(dp.type_name, calls) if name}
 
 
 def _augment_classes(model) -> Optional[int]:

@@ -102,19 +102,28 @@ def layer_decay(wrapper: CfgDict, constructor) -> bool:
     changed = wrapper.get("constructor") == OLD_CONSTRUCTOR
     if changed:
         wrapper["constructor"] = NEW_CONSTRUCTOR
+    taken = _take_from_optimizer(wrapper, ("layer_decay", "model_type"))
+    if "layer_decay" in taken:
+        _paramwise_cfg(wrapper)["layer_decay_rate"] = taken["layer_decay"]
+    return changed or bool(taken)
+
+
+def _take_from_optimizer(wrapper: CfgDict, keys) -> dict:
+    """Take `keys` out of the wrapper's optimizer (dropped when nothing is left: an override that
+    only had them); their values."""
     optimizer = wrapper.get("optimizer")
-    if isinstance(optimizer, dict) and ("layer_decay" in optimizer or "model_type" in optimizer):
-        optimizer = CfgDict({k: v for k, v in optimizer.items() if k not in ("layer_decay", "model_type")})
-        if "layer_decay" in wrapper["optimizer"]:
-            paramwise = CfgDict(wrapper.get("paramwise_cfg") or {})
-            paramwise["layer_decay_rate"] = wrapper["optimizer"]["layer_decay"]
-            wrapper["paramwise_cfg"] = paramwise
-        if optimizer:
-            wrapper["optimizer"] = optimizer
-        else:
-            del wrapper["optimizer"]
-        changed = True
-    return changed
+    if not isinstance(optimizer, dict) or not any(k in optimizer for k in keys):
+        return {}
+    wrapper["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k not in keys})
+    if not wrapper["optimizer"]:
+        del wrapper["optimizer"]
+    return {k: optimizer[k] for k in keys if k in optimizer}
+
+
+def _paramwise_cfg(wrapper: CfgDict) -> CfgDict:
+    """The wrapper's paramwise_cfg, as a new dict to change."""
+    wrapper["paramwise_cfg"] = CfgDict(wrapper.get("paramwise_cfg") or {})
+    return wrapper["paramwise_cfg"]
 
 
 class ParamwiseOptions(Rule):
@@ -162,14 +171,11 @@ def _paramwise_options(wrapper: CfgDict, cfg: ConfigFile, todos: List[str]) -> b
     if not isinstance(optimizer, dict) or not isinstance(optimizer.get("paramwise_options"), dict):
         return False
     keys, general = custom_keys(optimizer["paramwise_options"], _base_weight_decay(cfg), todos)
-    wrapper["optimizer"] = CfgDict({k: v for k, v in optimizer.items() if k != "paramwise_options"})
-    if not wrapper["optimizer"]:
-        del wrapper["optimizer"]  # an override that only had paramwise_options
-    paramwise = CfgDict(wrapper.get("paramwise_cfg") or {})
+    _take_from_optimizer(wrapper, ("paramwise_options",))
+    paramwise = _paramwise_cfg(wrapper)
     paramwise.update(general)
     if keys:
         paramwise["custom_keys"] = CfgDict({**(paramwise.get("custom_keys") or {}), **keys})
-    wrapper["paramwise_cfg"] = paramwise
     return True
 
 
