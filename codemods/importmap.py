@@ -35,9 +35,10 @@ class ImportMap:
         self.names = names
 
     @classmethod
-    def from_module(cls, module: cst.Module) -> "ImportMap":
+    def from_module(cls, module: cst.Module, quiet=frozenset()) -> "ImportMap":
+        """`quiet`: ids of statements known to hold no import (not entered)."""
         collector = _Collector()
-        look(module, collector)
+        look(module, collector, quiet)
         return cls(collector.names)
 
     def qualified(self, node: cst.CSTNode) -> Optional[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Optional
+from typing import ClassVar, FrozenSet, Optional
 
 import libcst as cst
 
@@ -25,18 +25,26 @@ class Context:
     path: Optional[Path]
     kind: str
     changes: dict = field(default_factory=dict)  # rule id -> number of changes
+    texts: object = None  # the file's `splice.Printer`, which knows its statements' text
     _import_map: object = None
     _import_map_code: object = None
 
     def record(self, rule_id: str, count: int = 1) -> None:
         self.changes[rule_id] = self.changes.get(rule_id, 0) + count
 
+    def quiet(self, words) -> FrozenSet[int]:
+        """ids of the file's unchanged statements whose text holds none of `words`: a walk
+        looking for one of them need not enter those (see `walk.look`)."""
+        if self.texts is None:
+            return frozenset()
+        return self.texts.quiet(tuple(sorted(words)))
+
     def import_map(self, module: cst.Module):
         """The cheap local-name -> qualified-name map of `module` (cached per tree)."""
         from codemods.importmap import ImportMap
 
         if self._import_map_code is not module:
-            self._import_map = ImportMap.from_module(module)
+            self._import_map = ImportMap.from_module(module, self.quiet(("import",)))
             self._import_map_code = module
         return self._import_map
 

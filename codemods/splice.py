@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -82,6 +82,10 @@ class Printer:
         self.text = text
         self.original = original  # kept alive: spans are keyed by node identity
         self._spans: Optional[Dict[int, _Span]] = None
+        # new top-level statements printed before (a rule's output is printed again after each
+        # later rule that changes the tree): id -> (statement, kept alive; its text)
+        self._printed: Dict[int, Tuple[cst.BaseStatement, str]] = {}
+        self._quiet: Dict[Tuple[str, ...], FrozenSet[int]] = {}
 
     def spans(self) -> Dict[int, _Span]:
         if self._spans is None:
@@ -91,6 +95,18 @@ class Printer:
                 self._spans = {}
         return self._spans
 
+    def quiet(self, words: Tuple[str, ...]) -> FrozenSet[int]:
+        """ids of the original statements whose text (comments and strings included) holds none
+        of `words`: nothing inside them can name one. Empty when the text could not be mapped."""
+        found = self._quiet.get(words)
+        if found is None:
+            search = re.compile("|".join(re.escape(w) for w in sorted(words))).search if words else None
+            text = self.text
+            found = self._quiet[words] = frozenset(
+                key for key, span in self.spans().items()
+                if search is None or search(text, span.start, span.end) is None)
+        return found
+
     def code(self, module: cst.Module) -> str:
         if module is self.original:
             return self.text
@@ -98,9 +114,18 @@ class Printer:
         if not spans:
             return module.code
         try:
-            return module.with_changes(body=_reuse(module.body, spans, self.text)).code
+            body = [self._new_statement(module, stmt) if isinstance(stmt, _Fresh) else stmt
+                    for stmt in _reuse(module.body, spans, self.text, top=True)]
+            return module.with_changes(body=body).code
         except _Mismatch:
             return module.code
+
+    def _new_statement(self, module: cst.Module, fresh: "_Fresh") -> "_Verbatim":
+        stmt = fresh.stmt
+        found = self._printed.get(id(stmt))
+        if found is None:
+            found = self._printed[id(stmt)] = (stmt, module.code_for_node(stmt))
+        return _Verbatim(found[1], "")
 
 
 # ------------------------------------------------------------------------- mapping the spans
@@ -212,7 +237,14 @@ def _split_newline(text: str) -> Tuple[str, str]:
     return text, ""
 
 
-def _reuse(stmts: Sequence[cst.BaseStatement], spans: Dict[int, _Span], text: str) -> List:
+@dataclass(frozen=True)
+class _Fresh:
+    """A new top-level statement, to be printed once (`Printer._new_statement`)."""
+
+    stmt: cst.BaseStatement
+
+
+def _reuse(stmts: Sequence[cst.BaseStatement], spans: Dict[int, _Span], text: str, top: bool = False) -> List:
     out = []
     for stmt in stmts:
         span = spans.get(id(stmt))
@@ -222,5 +254,5 @@ def _reuse(stmts: Sequence[cst.BaseStatement], spans: Dict[int, _Span], text: st
             body = stmt.body.with_changes(body=_reuse(stmt.body.body, spans, text))
             out.append(stmt.with_changes(body=body))
         else:
-            out.append(stmt)
+            out.append(_Fresh(stmt) if top else stmt)
     return out

@@ -89,27 +89,28 @@ def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
     return out
 
 
-def look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def look(node: cst.CSTNode, visitor: cst.CSTVisitor, quiet=frozenset()) -> None:
     """`node.visit(visitor)`, in the same order, for a visitor that only looks (no
     `visit_<Node>_<field>` hooks) and has nothing to do with layout nodes. Node classes in the
     visitor's `skip` (a frozenset; names, numbers, strings are a third of a tree) are neither
-    visited nor entered."""
+    visited nor entered, nor are the statements whose ids are in `quiet` (`Context.quiet`: their
+    text shows they hold nothing the visitor looks for)."""
     skip = getattr(visitor, "skip", ())
-    if type(node) not in skip:
-        _look(node, visitor, skip)
+    if type(node) not in skip and id(node) not in quiet:
+        _look(node, visitor, skip, quiet)
 
 
-def _look(node: cst.CSTNode, visitor: cst.CSTVisitor, skip) -> None:
+def _look(node: cst.CSTNode, visitor: cst.CSTVisitor, skip, quiet) -> None:
     if visitor.on_visit(node):
         for name in _CODE_FIELDS.get(type(node)) or _code_fields(node):
             value = getattr(node, name)
             if type(value) is list or type(value) is tuple:
-                for child in value:
+                for child in value:  # statements sit in lists (bodies): only there is `quiet` asked
                     kind = type(child)
-                    if kind not in skip and node_kind(kind) == CODE:
-                        _look(child, visitor, skip)
+                    if kind not in skip and node_kind(kind) == CODE and not (quiet and id(child) in quiet):
+                        _look(child, visitor, skip, quiet)
             elif type(value) not in skip and node_kind(type(value)) == CODE:
-                _look(value, visitor, skip)
+                _look(value, visitor, skip, quiet)
     visitor.on_leave(node)
 
 

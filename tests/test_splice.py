@@ -167,6 +167,34 @@ def test_a_scan_that_disagrees_with_the_tree_is_not_used(monkeypatch):
     assert printer.code(new) == "b = 2\na = 1\n"
 
 
+def test_a_new_statement_is_printed_once_however_often_the_tree_is(monkeypatch):
+    text = "a = 1\nb = 2\n"
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    new = cst.parse_statement("c = dict(x=1)\n")
+    printed = []
+    real = cst.Module.code_for_node
+    monkeypatch.setattr(cst.Module, "code_for_node", lambda self, node: printed.append(node) or real(self, node))
+    tree = module.with_changes(body=[*module.body, new])
+    assert printer.code(tree) == "a = 1\nb = 2\nc = dict(x=1)\n"
+    later = tree.with_changes(body=[cst.parse_statement("z = 0\n"), *tree.body])
+    assert printer.code(later) == "z = 0\na = 1\nb = 2\nc = dict(x=1)\n"
+    assert [node for node in printed if node is new] == [new]
+
+
+def test_quiet_statements_are_the_ones_whose_text_lacks_every_word():
+    text = "import os\n\nclass A:\n    def f(self):\n        return mmcv.x\n\n    def g(self):\n        return 1\n"
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    cls = module.body[1]
+    f, g = cls.body.body
+    quiet = printer.quiet(("mmcv",))
+    assert id(module.body[0]) in quiet and id(g) in quiet
+    assert id(cls) not in quiet and id(f) not in quiet
+    assert id(g) not in printer.quiet(("mmcv", "return 1"))
+    assert splice.Printer("a = (\n", module).quiet(("mmcv",)) == frozenset()  # text not mapped: none
+
+
 @pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.py")), ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_migration_with_and_without_splicing_is_the_same(path):
     text = path.read_text(encoding="utf-8")

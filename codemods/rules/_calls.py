@@ -232,9 +232,11 @@ def is_import_line(node) -> bool:
         type(s) in (cst.Import, cst.ImportFrom) for s in node.body)
 
 
-def used_names(module: cst.Module, targets: bool = True) -> Dict[str, int]:
+def used_names(module: cst.Module, targets: bool = True, quiet=frozenset()) -> Dict[str, int]:
+    """How often each name is used; not counting inside the statements in `quiet`
+    (`Context.quiet`), so only for the names that made it."""
     visitor = _Names(targets)
-    look(module, visitor)
+    look(module, visitor, quiet)
     return visitor.used
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -339,13 +339,15 @@ def paths_to(module: cst.Module, predicate) -> Set[int]:
     return found
 
 
-def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
+def _scan_chains(module: cst.Module, roots: Set[str], quiet: FrozenSet[int]) -> Dict[str, None]:
     """Every Name/Attribute chain rooted at a module binding's local name, in order of first use
-    (imports for rewritten chains are added in that order)."""
+    (imports for rewritten chains are added in that order). `quiet`: statements that name no root."""
     chains: Dict[str, None] = {}
     stack: List[cst.CSTNode] = [module]
     while stack:
         current = stack.pop()
+        if id(current) in quiet:
+            continue
         kind = type(current)
         if kind is cst.Name:
             if current.value in roots:
@@ -363,15 +365,18 @@ def _scan_chains(module: cst.Module, roots: Set[str]) -> Dict[str, None]:
     return chains
 
 
-def _containers_to(module: cst.Module, watch: Set[str]) -> Tuple[Set[int], Set[int]]:
+def _containers_to(module: cst.Module, watch: Set[str], quiet: FrozenSet[int]) -> Tuple[Set[int], Set[int]]:
     """ids of the containers (`_Rewrite._CONTAINERS`) that hold an import line or, outside
     containers, a node that mentions a name of `watch`: the ones `_Rewrite` must enter; and the
-    ids of those mentioning nodes (what `_Rewrite` would find again with `_mentions`)."""
+    ids of those mentioning nodes (what `_Rewrite` would find again with `_mentions`). `quiet`:
+    statements whose text holds no import and no watched name."""
     found: Set[int] = set()
     mentioning: Set[int] = set()
     stack: List[Tuple[cst.CSTNode, Tuple[int, ...]]] = [(module, ())]
     while stack:
         current, path = stack.pop()
+        if id(current) in quiet:
+            continue
         if type(current) in _Rewrite._CONTAINERS:
             inner = path + (id(current),)
             stack.extend((child, inner) for child in child_nodes(current, layout=False))
@@ -383,14 +388,15 @@ def _containers_to(module: cst.Module, watch: Set[str]) -> Tuple[Set[int], Set[i
     return found, mentioning
 
 
-def _unused_removed(module: cst.Module, collector: _Collector, path) -> Set[str]:
+def _unused_removed(module: cst.Module, collector: _Collector, ctx: Context) -> Set[str]:
     """Local names bound only to removed APIs that nothing in the file uses: their imports go.
     Not in an `__init__.py` nor with an `__all__`, where an import may be what a package exports."""
     removed = {local for local, bindings in collector.names.items()
                if all(isinstance(b, NameBinding) and isinstance(b.res, Removed) for b in bindings)}
+    path = ctx.path
     if not removed or (path is not None and PurePath(path).name == "__init__.py") or _has_all(module):
         return set()
-    used = _calls.used_names(module, targets=False)
+    used = _calls.used_names(module, targets=False, quiet=ctx.quiet(removed))
     return {name for name in removed if name not in used}
 
 
@@ -1003,13 +1009,14 @@ class ImportsRule(Rule):
         if not collector.names and not collector.stars:
             return module
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
-        chains = _scan_chains(module, roots) if roots else {}
+        chains = _scan_chains(module, roots, ctx.quiet(roots)) if roots else {}
         rewrite = _Rewrite(collector, chains)
-        rewrite.unused = _unused_removed(module, collector, ctx.path)
+        rewrite.unused = _unused_removed(module, collector, ctx)
         rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
             local for local, b in rewrite.names.items() if b.usage is not None
         }
-        rewrite.wanted, rewrite.mentioning = _containers_to(module, rewrite.watch)
+        quiet = ctx.quiet({*rewrite.watch, "import"})
+        rewrite.wanted, rewrite.mentioning = _containers_to(module, rewrite.watch, quiet)
         updated = module.visit(rewrite)
         if rewrite.count:
             ctx.record(RULE_ID, rewrite.count)
