@@ -19,6 +19,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 import libcst as cst
 
 from codemods.classify import classify, might_be_config
+from codemods.config.model import loaded_tree
 from codemods.cstparse import parse_module
 from codemods.files import BadInput, Source, TooLarge, read_source
 from codemods.rule import CONFIG, Context, Rule
@@ -113,7 +114,7 @@ def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: O
     looked up in what earlier rules wrote, and once at the end. With `splice`, statements no rule
     changed are printed as their original text (`codemods.splice`).
     """
-    module = parse_module(text)
+    module = loaded_tree(path, text) or parse_module(text)
     printer = Printer(text, module) if splice else None
     code = printer.code if printer else (lambda tree: tree.code)
     kind = kind or classify(module, path)

@@ -306,3 +306,19 @@ def test_might_be_config(text, expected):
     from codemods.classify import might_be_config
 
     assert might_be_config(text) is expected
+
+
+def test_a_base_read_by_a_leaf_before_its_own_turn_is_parsed_once(tmp_path, monkeypatch):
+    from codemods.config import model
+
+    parsed = []
+    real = engine.parse_module
+    for where in (engine, model):
+        monkeypatch.setattr(where, "parse_module", lambda text: parsed.append(text) or real(text))
+    base = "optimizer = dict(type='SGD', lr=0.1)\noptimizer_config = dict(grad_clip=None)\n"
+    leaf = "_base_ = ['./z_base.py']\noptimizer = dict(lr=0.01)\n"
+    paths = [write(tmp_path, leaf, "a_leaf.py"), write(tmp_path, base, "z_base.py")]
+    model.clear_cache()
+    results = list(engine.run(paths, engine.Options(), jobs=1))
+    assert [r.status for r in results] == ["changed", "changed"]
+    assert sorted(parsed) == sorted([base, leaf])

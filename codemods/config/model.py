@@ -20,6 +20,7 @@ import libcst as cst
 from codemods.config.merge import merge
 from codemods.config.values import MISSING, Evaluator, Unknown, detached
 from codemods.cstparse import parse_module
+from codemods.files import BadInput, read_source
 from codemods.walk import iter_nodes
 
 # real path -> the first module seen (the user's original): its tree, or its text once many trees
@@ -28,8 +29,10 @@ _ORIGINALS: Dict[str, object] = {}
 _ORIGINAL_TREES: Deque[str] = deque()  # keys of _ORIGINALS held as trees, oldest first
 MAX_ORIGINAL_TREES = 1024
 _FILES: Dict[str, "ConfigFile"] = {}  # real path -> parsed base file
+_TEXTS: Dict[str, str] = {}  # real path -> the text a base in _FILES was parsed from
 _LOADING = set()  # real paths of files whose bases are being loaded
 MAX_DEPTH = 20  # _base_ chains deeper than this are treated as cycles
+MAX_BASE_BYTES = 50_000_000  # a config this large is no config
 
 
 def remember_original(module: cst.Module, path: Optional[Path]) -> None:
@@ -245,8 +248,11 @@ def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
         elif original is not None:
             module = parse_module(original)
         else:
-            module = parse_module(Path(path).read_bytes())
-    except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
+            # read as the engine reads its files, so that `loaded_tree` can match the text
+            text = read_source(Path(path), MAX_BASE_BYTES).text
+            module = parse_module(text)
+            _TEXTS[key] = text
+    except (OSError, BadInput, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
         return None
     _LOADING.add(key)
     try:
@@ -256,6 +262,16 @@ def load(path: Path, depth: int = 0) -> Optional[ConfigFile]:
         _LOADING.discard(key)
     _FILES[key] = config
     return config
+
+
+def loaded_tree(path: Optional[Path], text: str) -> Optional[cst.Module]:
+    """The tree this process already parsed for `path` as somebody's `_base_`, if it was parsed
+    from this very text: a file that is both a base and a file of the run is parsed once."""
+    if path is None or not _TEXTS:
+        return None
+    key = _key(path)
+    config = _FILES.get(key)
+    return config.module if config is not None and _TEXTS.get(key) == text else None
 
 
 def for_rule(module: cst.Module, path: Optional[Path]) -> ConfigFile:
@@ -268,3 +284,4 @@ def clear_cache() -> None:
     _ORIGINALS.clear()
     _ORIGINAL_TREES.clear()
     _FILES.clear()
+    _TEXTS.clear()
