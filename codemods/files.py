@@ -89,7 +89,9 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file."""
-    path = Path(os.path.realpath(path))
+    if os.path.islink(path):  # replace the file the link points to, not the link
+        path = Path(os.path.realpath(path))
+    path = Path(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".mmcodemod")
     try:
