@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -282,8 +282,9 @@ def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResu
 
     With one job, each file is read, prefiltered and migrated in turn. Else the cheap prefilter
     runs here first and only the files that need the rules go to `jobs` worker processes (which
-    read them again: paths cross processes, not texts); none are started when few files do (a
-    `--check` of a large tree that has nothing to migrate costs no pool).
+    read them again: paths cross processes, not texts), configs to the first one (see
+    `_migrate_all`); none are started when few files do (a `--check` of a large tree that has
+    nothing to migrate costs no pool).
     """
     names = [str(p) for p in paths]
     if jobs <= 1:
@@ -293,14 +294,21 @@ def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResu
         return
     done: Dict[int, FileResult] = {}
     kept: Dict[int, Source] = {}  # the first candidates, migrated here if there are no more
+    configs = set()  # candidates that look like configs
     for index, name in enumerate(names):
         found = prefiltered(Path(name), options)
         if isinstance(found, FileResult):
             done[index] = found
-        elif len(kept) < POOL_MIN:
+            continue
+        if might_be_config(found.text):
+            configs.add(index)
+        if len(kept) < POOL_MIN:
             kept[index] = found
-    needed = [names[i] for i in range(len(names)) if i not in done]
-    migrated = _migrate_here(kept, options) if len(needed) < POOL_MIN else _migrate_all(needed, options, jobs)
+    needed = [i for i in range(len(names)) if i not in done]
+    if len(needed) < POOL_MIN:
+        migrated = _migrate_here(kept, options)
+    else:
+        migrated = _migrate_all(names, needed, configs, options, jobs)
     for index in range(len(names)):
         yield done.pop(index) if index in done else next(migrated)
 
@@ -315,21 +323,55 @@ def _migrate_here(sources: Dict[int, Source], options: Options) -> Iterator[File
             yield migrate_source(sources[index], rules, options)
 
 
-def _migrate_all(names: List[str], options: Options, jobs: int) -> Iterator[FileResult]:
-    """Results in the order of `names`. The workers take the largest files first, in small
-    chunks, so that no worker is left alone with a big file at the end."""
-    order = sorted(range(len(names)), key=lambda i: -_size(names[i]))
-    size = max(1, min(16, len(names) // (jobs * 16)))
-    batches = [order[i:i + size] for i in range(0, len(order), size)]
-    chunks = [([names[i] for i in batch], options) for batch in batches]
+def _migrate_all(names: List[str], needed: List[int], configs: Set[int], options: Options,
+                 jobs: int) -> Iterator[FileResult]:
+    """Results of `needed` (indexes into `names`), in order, from `jobs` worker processes.
+
+    Each worker takes the largest files first, in small chunks, so that none is left alone with
+    a big file at the end. The first worker takes the configs before any other file and the
+    others take them last: a config reads its `_base_` files, and a process parses and reads
+    each base once, so spreading the configs over all workers would do that work in each.
+    """
+    order = sorted(needed, key=lambda i: -_size(names[i]))
+    queues = ([i for i in order if i in configs], [i for i in order if i not in configs])
+    size = max(1, min(16, len(needed) // (jobs * 16)))
+    pools = [ProcessPoolExecutor(max_workers=1, initializer=_worker_start) for _ in range(jobs)]
+    running: Dict[object, Tuple[int, List[int]]] = {}  # future -> (worker, indexes)
+
+    def feed(worker: int) -> None:
+        batch = _take(worker, queues, size)
+        if batch:
+            future = pools[worker].submit(_process_chunk, ([names[i] for i in batch], options))
+            running[future] = (worker, batch)
+
     ready: Dict[int, FileResult] = {}
-    wanted = 0
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
-        for batch, results in zip(batches, pool.map(_process_chunk, chunks)):
-            ready.update(zip(batch, results))
-            while wanted in ready:
-                yield ready.pop(wanted)
-                wanted += 1
+    position = 0
+    try:
+        for worker in range(jobs):
+            feed(worker)
+            feed(worker)  # a second chunk waits in line: a worker never waits for this process
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                worker, batch = running.pop(future)
+                ready.update(zip(batch, future.result()))
+                feed(worker)
+            while position < len(needed) and needed[position] in ready:
+                yield ready.pop(needed[position])
+                position += 1
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take(worker: int, queues: Tuple[List[int], List[int]], size: int) -> List[int]:
+    """The next chunk for `worker` (removed from `queues`, configs then other files): worker 0
+    takes configs while there are any, the others take them when nothing else is left."""
+    first, then = queues if worker == 0 else reversed(queues)
+    queue = first or then
+    batch = queue[:size]
+    del queue[:size]
+    return batch
 
 
 # Trees are acyclic and many: the cyclic collector, run every 700 allocations by default, costs

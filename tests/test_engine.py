@@ -322,3 +322,33 @@ def test_a_base_read_by_a_leaf_before_its_own_turn_is_parsed_once(tmp_path, monk
     results = list(engine.run(paths, engine.Options(), jobs=1))
     assert [r.status for r in results] == ["changed", "changed"]
     assert sorted(parsed) == sorted([base, leaf])
+
+
+def test_the_first_worker_takes_the_configs_and_the_others_take_them_last():
+    queues = ([1, 2, 3], [4, 5, 6, 7])
+    assert engine._take(0, queues, 2) == [1, 2]
+    assert engine._take(1, queues, 2) == [4, 5]
+    assert engine._take(0, queues, 2) == [3]
+    assert engine._take(0, queues, 2) == [6, 7]  # no config left: other files
+    assert engine._take(1, queues, 2) == []
+    queues = ([1, 2], [])
+    assert engine._take(1, queues, 5) == [1, 2]  # no other file left: configs
+
+
+def test_a_pool_migrates_samples_as_one_process_does(tmp_path):
+    import shutil
+
+    from codemods.config import model
+    from codemods.discover import discover
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    outputs = []
+    for jobs in (1, 2):
+        copy = tmp_path / f"j{jobs}"
+        shutil.copytree(samples, copy)
+        files, _ = discover([copy])
+        model.clear_cache()
+        results = list(engine.run(files, engine.Options(keep_text=True), jobs=jobs))
+        outputs.append([(Path(r.path).relative_to(copy), r.status, r.new) for r in results])
+    assert sum(status == "changed" for _, status, _ in outputs[0]) >= 8  # enough for a pool
+    assert outputs[0] == outputs[1]
