@@ -34,28 +34,52 @@ def might_be_config(text: str) -> bool:
     return bool(_FIRST_LINE.match(text) or _LATER_LINE.search(text))
 
 
-def _top_level_names(module: cst.Module):
+_CONTAINERS = frozenset({"dict", "list", "tuple", "set"})
+
+
+def _top_level(module: cst.Module):
+    """Names assigned at top level, and whether the top level runs code: a function or class
+    definition, a call on its own that is not a method of an assigned name (`train_model(...)`),
+    or a known key built by a call other than `dict(...)` (`model = build_classifier(model)`,
+    `runner = Runner.from_cfg(cfg)`)."""
     names = []
-    defs = 0
+    runs = False
     for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, (cst.Assign, cst.AnnAssign)):
-                    targets = small.targets if isinstance(small, cst.Assign) else [small]
-                    names += [t.target.value for t in targets if isinstance(t.target, cst.Name)]
-        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            defs += 1
-    return names, defs
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            runs = True
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                # `train_pipeline.append(...)` edits a key, as configs do; a function runs code
+                runs |= _root(small.value.func) not in names
+            elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+                targets = small.targets if isinstance(small, cst.Assign) else [small]
+                found = [t.target.value for t in targets if isinstance(t.target, cst.Name)]
+                names += found
+                runs |= any(n in CONFIG_KEYS for n in found) and _built(small.value)
+    return names, runs
+
+
+def _root(func) -> Optional[str]:
+    while isinstance(func, (cst.Attribute, cst.Subscript)):
+        func = func.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def _built(value) -> bool:
+    return isinstance(value, cst.Call) and not (
+        isinstance(value.func, cst.Name) and value.func.value in _CONTAINERS)
 
 
 def classify(module: cst.Module, path: Optional[PurePath] = None) -> str:
     """Return "config" or "code" for a parsed file."""
-    names, defs = _top_level_names(module)
+    names, runs = _top_level(module)
     if "_base_" in names:
         return "config"
-    known = [n for n in names if n in CONFIG_KEYS]
+    known = {n for n in names if n in CONFIG_KEYS}
     # `_base_` folders hold the one-key configs (`model = dict(...)`) that other configs inherit
     in_configs_dir = path is not None and bool({"configs", "_base_"} & set(PurePath(path).parts))
-    if defs == 0 and (len(known) >= 2 or (in_configs_dir and known)):
+    if not runs and (len(known) >= 2 or (in_configs_dir and known)):
         return "config"
     return "code"

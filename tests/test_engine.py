@@ -176,6 +176,11 @@ def test_new_todos_ignores_existing_ones():
     "data = dict(a=1)\nrunner = Runner()\n\ndef main():\n    pass\n",
     "import torch\ndata = dict(x=1)\n",
     "model = dict(type='X')\n",
+    # a script that builds its model from a dict: one key set twice, and calls
+    "model = dict(type='ImageClassifier')\nmodel = build_classifier(model)\nprint(model)\n",
+    # what a script looks like once migrated: two known keys, one built by a call
+    "model = init_model(cfg)\nrunner = Runner.from_cfg(cfg)\n",
+    "model = dict(type='X')\nruntime = 1\nevaluation = dict(interval=1)\ntrain(model)\n",
 ])
 def test_ordinary_code_is_not_a_config(text):
     assert classify(cst.parse_module(text), Path("src/train.py")) == "code"
@@ -185,6 +190,9 @@ def test_ordinary_code_is_not_a_config(text):
     ("_base_ = ['a.py']\n", "x.py"),
     ("model = dict(type='X')\noptimizer = dict(type='SGD')\n", "x.py"),
     ("model = dict(type='X')\n", "configs/x.py"),
+    ("import os\nwork_dir = './w'\nmodel = dict(type='X', pretrained=os.environ.get('W'))\n", "x.py"),
+    ("model = dict(type='X')\ntrain_pipeline = list()\n", "x.py"),
+    ("train_pipeline = [dict(type='A')]\ntrain_pipeline.append(dict(type='B'))\ndata = dict(x=1)\n", "x.py"),
 ])
 def test_configs_are_configs(text, path):
     assert classify(cst.parse_module(text), Path(path)) == "config"
