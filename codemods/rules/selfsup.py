@@ -301,11 +301,30 @@ def convert_loader(data: dict, split: str, todos: List[str]):
     if split == "train":
         loader["collate_fn"] = {"type": "default_collate"}
     new = _dataset(dataset["data_source"], split, todos)
+    _dataset_todos(dataset, split, todos)
     pipeline = _pipeline(dataset)
     if pipeline is not MISSING:
         new["pipeline"] = pipeline
     loader["dataset"] = new
     return loader
+
+
+#: what MMSelfSup 0.x's SingleViewDataset / MultiViewDataset took (they become the source's type)
+DATASETS = ("SingleViewDataset", "MultiViewDataset")
+DATASET_KEYS = ("type", "data_source", "pipeline", "pipelines", "num_views", "prefetch")
+
+
+def _dataset_todos(dataset: dict, split: str, todos: List[str]) -> None:
+    """What the 1.2 dataset built from `data_source` leaves out: another dataset class and its
+    arguments (an OpenSelfSup or user dataset with `pipeline1`/`pipeline2`, ...)."""
+    kind = plain(dataset.get("type", MISSING))
+    if isinstance(kind, str) and kind not in DATASETS:
+        todos.append(f"data.{split} type {kind!r} is not an MMSelfSup 0.x dataset: the 1.2 dataset "
+                     f"below is built from its data_source only; port what {kind} did")
+    for key in dataset:
+        if key not in DATASET_KEYS:
+            todos.append(f"data.{split}.{key} has no 1.2 dataset argument and was not carried over; "
+                         "port it by hand")
 
 
 def _unsupported(data) -> Optional[str]:

@@ -797,3 +797,39 @@ def test_a_benchmark_config_of_another_project_is_pointed_to_its_guide(tmp_path,
                       "MMPretrain's rules to its data, pipelines and evaluation too; check it against "
                       f"{project}'s own migration guide\nmodel = dict(backbone=dict(frozen_stages=-1))\n")
     assert migrate(result, MODEL, "config", path=tmp_path / "coco" / "leaf.py") == result
+
+
+def test_a_dataset_of_another_kind_and_its_own_arguments_get_todos():
+    # an OpenSelfSup-style dataset that runs two pipelines: 1.2 gets the data_source's dataset,
+    # and what it cannot carry over is named, not dropped silently
+    result = migrate("""\
+        pipeline_a = [dict(type='RandomHorizontalFlip')]
+        pipeline_b = [dict(type='RandomHorizontalFlip')]
+        data = dict(
+            samples_per_gpu=32,
+            workers_per_gpu=4,
+            train=dict(
+                type='PairViewDataset',
+                data_source=dict(type='ImageNet', data_prefix='data/in/train', ann_file='data/in/train.txt'),
+                pipeline1=pipeline_a,
+                pipeline2=pipeline_b))
+        """, "MMC601", "config")
+    assert "MMC601 data.train type 'PairViewDataset' is not an MMSelfSup 0.x dataset" in result
+    assert "MMC601 data.train.pipeline1 has no 1.2 dataset argument" in result
+    assert "MMC601 data.train.pipeline2 has no 1.2 dataset argument" in result
+    assert "train_dataloader = dict(" in result and verify(result, "<test>") is None
+
+
+def test_the_usual_datasets_get_no_dataset_todo():
+    result = migrate("""\
+        data = dict(
+            samples_per_gpu=32,
+            train=dict(
+                type='MultiViewDataset',
+                data_source=dict(type='ImageNet', data_prefix='data/in/train', ann_file='data/in/train.txt'),
+                num_views=[2],
+                pipelines=[[dict(type='RandomHorizontalFlip')]],
+                prefetch=False))
+        """, "MMC601", "config")
+    assert "train_dataloader = dict(" in result and "is not an MMSelfSup" not in result
+    assert "has no 1.2 dataset argument" not in result
