@@ -424,6 +424,7 @@ class _Rewrite(TodoTransformer):
         self.modules: Dict[str, ModuleBinding] = {}
         self.ambiguous: Set[str] = set()
         self.skip: Set[int] = set()  # ids of Name nodes that are not references
+        self.classes: List[cst.ClassDef] = []  # the classes around the node being visited
         self.chain_new: Dict[str, Tuple[str, object]] = {}
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
@@ -674,6 +675,27 @@ class _Rewrite(TodoTransformer):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.skip.add(id(node.name))
+        self.classes.append(node)
+
+    def leave_ClassDef(self, original_node, updated_node):
+        self.classes.pop()
+        return updated_node
+
+    def leave_Call(self, original_node, updated_node):
+        """`super(BaseHead, self)` in a class based on BaseHead skipped BaseHead's own method;
+        with BaseModule for a base, `super(BaseModule, self)` would skip BaseModule's too. The
+        class's own name skips exactly the new base, as the old call did."""
+        func, args = original_node.func, original_node.args
+        if not (type(func) is cst.Name and func.value == "super" and args and self.classes):
+            return updated_node
+        old, new = args[0].value, updated_node.args[0].value
+        if type(old) is not cst.Name or (type(new) is cst.Name and new.value == old.value):
+            return updated_node  # not a name this rule renamed
+        cls = self.classes[-1]
+        if not any(type(b.value) is cst.Name and b.value.value == old.value for b in cls.bases):
+            return updated_node
+        first = updated_node.args[0].with_changes(value=cst.Name(cls.name.value))
+        return updated_node.with_changes(args=[first, *updated_node.args[1:]])
 
     def visit_Import(self, node) -> bool:
         return False

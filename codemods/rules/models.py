@@ -24,7 +24,7 @@ from codemods.rules._calls import visit_only
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer, todo_text
-from codemods.walk import LEAVES
+from codemods.walk import LEAVES, iter_nodes
 
 GUIDE = "模块变动 / mmpretrain.models"
 RENAMES = {"forward_train": "loss", "simple_test": "predict"}
@@ -45,9 +45,21 @@ def _methods(node: cst.ClassDef) -> Set[str]:
     return {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
 
 
+def _taken(node: cst.ClassDef) -> Set[str]:
+    """Names a method of the class cannot take: its methods, and what it sets on `self`
+    (`self.loss = build_loss(...)`: a method `loss` would hide that module)."""
+    names = _methods(node)
+    for found in iter_nodes(node.body, layout=False):
+        if type(found) is cst.AssignTarget or type(found) is cst.AnnAssign:
+            target = found.target
+            if type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self":
+                names.add(target.attr.value)
+    return names
+
+
 def _class_renames(node: cst.ClassDef, kind: str) -> Dict[str, str]:
-    """Method renames of one class; a rename onto a method the class already has is skipped."""
-    methods = _methods(node)
+    """Method renames of one class; a rename onto a name the class already uses is skipped."""
+    methods = _taken(node)
     renames = {}
     # 0.x heads' forward_train calls self.loss(cls_score, gt_label): in 1.2 that is _get_loss
     # (the def, if the class has one, and the calls: `self.loss` would now be forward_train).
@@ -113,8 +125,8 @@ class _Renamer(_scopes.ScopeTracker, TodoTransformer):
         """A method that cannot be renamed because the class has one of the new name."""
         for old in _methods(node) & set(RENAMES) - set(renames):
             new = RENAMES[old]
-            self.todo(f"{old} is `{new}` in MMPretrain 1.x, and this class already has a `{new}`: "
-                      "merge them")
+            self.todo(f"{old} is `{new}` in MMPretrain 1.x, and this class already has a `{new}` "
+                      f"(a method, or self.{new}): merge them, or rename that one first")
 
     def leave_ClassDef(self, original, updated):
         self.classes.pop()

@@ -496,3 +496,30 @@ def test_two_plain_imports_of_one_package():
         "import mmpretrain.apis\nfrom mmpretrain.registry import DATASETS\nimport mmpretrain.datasets\n"
         "mmpretrain.apis.init_model(c)\nDATASETS.build(c)\n",
     )
+
+
+def test_super_naming_a_replaced_base_names_the_class_itself():
+    # 0.x: super(BaseHead, self) ran BaseModule.__init__; super(BaseModule, self) would skip it
+    check_transformed(
+        RULE,
+        "from mmcls.models.heads.base_head import BaseHead\n\n\n"
+        "class MyHead(BaseHead):\n"
+        "    def __init__(self, init_cfg=None):\n"
+        "        super(BaseHead, self).__init__(init_cfg=init_cfg)\n",
+        "from mmengine.model import BaseModule\n\n\n"
+        "class MyHead(BaseModule):\n"
+        "    def __init__(self, init_cfg=None):\n"
+        "        super(MyHead, self).__init__(init_cfg=init_cfg)\n",
+    )
+    # a class that does not derive from the replaced name: only the rename
+    check_transformed(
+        RULE,
+        "from mmcls.models.heads.base_head import BaseHead\n\n\n"
+        "class Other(object):\n"
+        "    def f(self):\n"
+        "        return super(BaseHead, self).f()\n",
+        "from mmengine.model import BaseModule\n\n\n"
+        "class Other(object):\n"
+        "    def f(self):\n"
+        "        return super(BaseModule, self).f()\n",
+    )

@@ -239,7 +239,7 @@ def test_clash_gets_todo_and_no_rename():
     from mmcls.models import ImageClassifier
 
 
-    # TODO(mmcodemod): MMC301 simple_test is `predict` in MMPretrain 1.x, and this class already has a `predict`: merge them
+    # TODO(mmcodemod): MMC301 simple_test is `predict` in MMPretrain 1.x, and this class already has a `predict` (a method, or self.predict): merge them, or rename that one first
     class Odd(ImageClassifier):
         def simple_test(self, img):
             return 1
@@ -515,7 +515,7 @@ def test_head_with_forward_train_loss_and_get_loss_gets_a_todo():
     from mmcls.models.heads import ClsHead
 
 
-    # TODO(mmcodemod): MMC301 forward_train is `loss` in MMPretrain 1.x, and this class already has a `loss`: merge them
+    # TODO(mmcodemod): MMC301 forward_train is `loss` in MMPretrain 1.x, and this class already has a `loss` (a method, or self.loss): merge them, or rename that one first
     class Odd(ClsHead):
         def forward_train(self, x, gt_label):
             return self.loss(x, gt_label)
@@ -571,4 +571,34 @@ def test_signature_todo_is_not_added_twice_when_the_class_reads_differently():
         # TODO(mmcodemod): MMC302 MMPretrain 1.2 signature: def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]) -> dict; the labels are data_samples[i].gt_label (batch augments run in the data_preprocessor)
         def loss(self, img, label, **kwargs):
             pass
+    """)
+
+
+def test_a_classifier_with_a_loss_module_keeps_forward_train_with_a_todo():
+    # renamed, `def loss` would hide the `self.loss` module: get_loss would call itself
+    check_transformed(RENAME, """\
+    from mmcls.models import CLASSIFIERS, BaseClassifier, build_loss
+
+
+    @CLASSIFIERS.register_module()
+    class Mine(BaseClassifier):
+        def __init__(self, loss):
+            super().__init__()
+            self.loss = build_loss(loss)
+
+        def forward_train(self, img, gt_label):
+            return {'loss': self.loss(self.extract_feat(img), gt_label)}
+    """, """\
+    from mmcls.models import CLASSIFIERS, BaseClassifier, build_loss
+
+
+    # TODO(mmcodemod): MMC301 forward_train is `loss` in MMPretrain 1.x, and this class already has a `loss` (a method, or self.loss): merge them, or rename that one first
+    @CLASSIFIERS.register_module()
+    class Mine(BaseClassifier):
+        def __init__(self, loss):
+            super().__init__()
+            self.loss = build_loss(loss)
+
+        def forward_train(self, img, gt_label):
+            return {'loss': self.loss(self.extract_feat(img), gt_label)}
     """)
