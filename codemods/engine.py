@@ -348,8 +348,7 @@ def _migrate_all(names: List[str], needed: List[int], configs: Set[int], options
     position = 0
     try:
         for worker in range(jobs):
-            feed(worker)
-            feed(worker)  # a second chunk waits in line: a worker never waits for this process
+            feed(worker)  # one chunk at a time: none waits in line behind a busy worker at the end
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:

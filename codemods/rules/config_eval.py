@@ -69,6 +69,9 @@ test_evaluator = val_evaluator
         todos += [f"evaluation.{k} is no MMClassification 0.x option (its datasets' evaluate() "
                   "took metric and metric_options); it went with `evaluation`: move it where it "
                   "belongs" for k in local if k not in KNOWN]
+        if "save_best" in local and _best_lost(cfg):
+            todos.append("evaluation.save_best went with `evaluation`: in 1.x CheckpointHook keeps the best "
+                         "checkpoint; set default_hooks.checkpoint.save_best (and rule) by hand")
         if "metric" not in local and "metric_options" not in local:
             # only loop/checkpoint options, which the MMC4 rules moved; with no metric anywhere,
             # 0.x evaluated its default, accuracy (as when no evaluation is set at all)
@@ -125,6 +128,19 @@ def _val_dataset(cfg) -> bool:
     if isinstance(loader, dict):  # the data rule (MMC501) ran first
         val = loader.get("dataset")
     return isinstance(val, dict) and "type" in val
+
+
+def _best_lost(cfg) -> bool:
+    """Is `evaluation.save_best` of this file lost with `evaluation`? MMC411 carries it to the
+    checkpoint hook where the runtime is known; a file with no runtime (a dataset's base) leaves
+    it to the leaves that join it with one."""
+    if not cfg.bases_known():
+        return True
+    hooks = cfg.merged("default_hooks")
+    if hooks is MISSING:
+        return False
+    checkpoint = hooks.get("checkpoint") if isinstance(hooks, dict) else None
+    return not (isinstance(checkpoint, dict) and "save_best" in checkpoint)
 
 
 def _replace(module, at, new, todos):

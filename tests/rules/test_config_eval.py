@@ -50,7 +50,7 @@ def test_accuracy_default_topk_is_0x_default():
     # mmcls 0.25 BaseDataset.evaluate: metric_options defaults to {'topk': (1, 5)}
     check_transformed(RULE, """\
     # evaluation
-    evaluation = dict(interval=1, metric='accuracy', save_best='auto')  # best
+    evaluation = dict(interval=1, metric='accuracy')  # best
     model = dict(type='ImageClassifier')
     """, """\
     # evaluation
@@ -202,4 +202,40 @@ def test_metric_options_over_a_migrated_base(tmp_path):
     _base_ = ['./base.py']
     # TODO(mmcodemod): MMC503 evaluation.metric_options overrides a base that has val_evaluator: set these options on val_evaluator/test_evaluator
     evaluation = dict(metric_options=dict(thr=0.6))
+    """, kind="config", path=tmp_path / "child.py")
+
+
+def test_save_best_that_no_checkpoint_hook_took_gets_a_todo(tmp_path):
+    # 0.x EvalHook saved the best checkpoint itself; the runtime base cannot be read here
+    check_transformed(RULE, """\
+    _base_ = ['./missing_runtime.py']
+    evaluation = dict(interval=1, metric='accuracy', save_best='auto')
+    """, """\
+    _base_ = ['./missing_runtime.py']
+    # TODO(mmcodemod): MMC503 evaluation.save_best went with `evaluation`: in 1.x CheckpointHook keeps the best checkpoint; set default_hooks.checkpoint.save_best (and rule) by hand
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config", path=tmp_path / "child.py")
+
+
+def test_save_best_in_a_base_is_left_to_its_leaves():
+    # a dataset base: the leaves that join it with a runtime carry save_best (MMC411)
+    check_transformed(RULE, """\
+    evaluation = dict(interval=1, metric='accuracy', save_best='auto')
+    """, """\
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")
+
+
+def test_save_best_carried_to_the_checkpoint_hook_needs_no_todo(tmp_path):
+    (tmp_path / "runtime.py").write_text("checkpoint_config = dict(interval=1)\nlog_config = dict(interval=50)\n")
+    check_transformed(["MMC411", RULE], """\
+    _base_ = ['./runtime.py']
+    evaluation = dict(interval=1, metric='accuracy', save_best='auto')
+    """, """\
+    _base_ = ['./runtime.py']
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    default_hooks = dict(checkpoint=dict(save_best='auto'))
     """, kind="config", path=tmp_path / "child.py")
