@@ -12,11 +12,11 @@
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods.walk import EXPRESSION_PARTS, LEAVES, look
+from codemods.walk import EXPRESSION_PARTS, LEAVES, iter_nodes, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.rules._calls import visit_only
@@ -519,11 +519,12 @@ class _ModelAttributes(_scopes.ScopeTracker, TodoTransformer):
 
     rule_id = "MMC204"
 
-    def __init__(self, imap, ctx: Context) -> None:
+    def __init__(self, imap, ctx: Context, set_attributes: Set[Tuple[str, str]]) -> None:
         super().__init__()
         self.imap = imap
         self.ctx = ctx
         self.stores = set()  # attributes that are assigned to
+        self.set_attributes = set_attributes
         self.quotes: List[str] = []  # quotes of the enclosing f-strings (before 3.12 a nested
         # string literal must use the other quote)
 
@@ -553,7 +554,7 @@ class _ModelAttributes(_scopes.ScopeTracker, TodoTransformer):
             self.todo("1.2 models have no show_result: use ImageClassificationInferencer(model)(img, "
                       "show=True) or its show_dir= to save the drawings")
             return updated
-        if original in self.stores:
+        if original in self.stores or (original.value.value, name) in self.set_attributes:
             self.todo(f"1.2 models have no `{name}` attribute: the classes are in "
                       "model._dataset_meta['classes'] and the config in model._config")
             return updated
@@ -590,7 +591,20 @@ class InitModelAttributes(Rule):
         attributes = _calls.marked(module, lambda node: type(node) is cst.Attribute and type(node.value) is cst.Name
                                    and (node.attr.value in _MODEL_ATTRIBUTES or node.attr.value == "show_result"),
                                    LEAVES)
-        return visit_only(module, _ModelAttributes(imap, ctx), attributes)
+        return visit_only(module, _ModelAttributes(imap, ctx, _set_attributes(module)), attributes)
+
+
+def _set_attributes(module: cst.Module) -> Set[Tuple[str, str]]:
+    """(variable, attribute) pairs the file assigns, like `model.CLASSES = [...]`: reading the
+    1.2 place while the script sets the old one would mix the two, so neither is rewritten."""
+    found = set()
+    for node in iter_nodes(module, layout=False):
+        if type(node) is cst.AssignTarget or type(node) is cst.AugAssign:
+            target = node.target
+            if type(target) is cst.Attribute and type(target.value) is cst.Name \
+                    and target.attr.value in _MODEL_ATTRIBUTES:
+                found.add((target.value.value, target.attr.value))
+    return found
 
 
 class _InitModelCalls(TodoTransformer):

@@ -84,6 +84,9 @@ DATA_PREFIX_NOTE = ("0.x data_prefix (the data folder) is data_root in 1.2, wher
 
 ANN_FILE_NOTE = ("1.2 datasets read ann_file relative to data_root (0.x: to the working directory): "
                  "give a path relative to data_root or an absolute one")
+PIPELINE_INDEX_NOTE = ("a transform picked by its place in a 0.x pipeline: 1.2 pipelines have other "
+                       "steps (no Normalize, ImageToTensor/ToTensor or Collect; PackInputs last), so "
+                       "this place may hold another transform: pick it by its type")
 OLD_DATASET_NOTE = ("this dataset has 0.x arguments: write them as MMPretrain 1.2 takes them "
                     "(data_root, data_prefix relative to it, split for CIFAR/MNIST)")
 
@@ -352,6 +355,11 @@ def string_key(node) -> Optional[str]:
         value = node.evaluated_value
         return value if isinstance(value, str) and value.isidentifier() else None
     return None
+
+
+def _first_place(node: cst.Subscript) -> bool:
+    inner = node.slice[0].slice if len(node.slice) == 1 else None
+    return isinstance(inner, cst.Index) and isinstance(inner.value, cst.Integer) and inner.value.value == "0"
 
 
 def _sub_key(node: cst.Subscript) -> Optional[str]:
@@ -722,7 +730,18 @@ class _Transformer(_Scoped, TodoTransformer):
         return node in self.links or self._read(node)
 
     def visit_Subscript(self, node):
+        if node not in self.links:
+            self._pipeline_index(node)
         return node in self.links or self._read(node)
+
+    def _pipeline_index(self, node: cst.Subscript) -> None:
+        """`cfg.data.train.pipeline[3]`: its key is rewritten, the place needs a person (but
+        for the first, LoadImageFromFile in both)."""
+        if _sub_key(node) is not None or _first_place(node):
+            return
+        found = self.chain(node.value)
+        if found is not None and found[1][0].key == "data" and found[1][-1].key == "pipeline":
+            self.todo(PIPELINE_INDEX_NOTE)
 
     def visit_Call(self, node):
         if node in self.links:

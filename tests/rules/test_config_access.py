@@ -642,3 +642,34 @@ cfg.work_dir = './work_dirs/cats_dogs'
 cfg.gpu_ids = range(1)
 cfg.seed = 0
 """)
+
+
+def test_a_transform_picked_by_its_place_in_a_pipeline_gets_a_todo():
+    note = ("# TODO(mmcodemod): MMC701 a transform picked by its place in a 0.x pipeline: 1.2 pipelines "
+            "have other steps (no Normalize, ImageToTensor/ToTensor or Collect; PackInputs last), so "
+            "this place may hold another transform: pick it by its type\n")
+    check_transformed(RULE, """\
+    from mmcv import Config
+    cfg = Config.fromfile('x.py')
+    cfg.data.train.pipeline[3] = dict(type='Normalize')
+    print(cfg.data.train.pipeline, cfg.data.test.pipeline[-1]['keys'])
+    """, """\
+    from mmcv import Config
+    cfg = Config.fromfile('x.py')
+    """ + note + """\
+    cfg.train_dataloader.dataset.pipeline[3] = dict(type='Normalize')
+    """ + note + """\
+    print(cfg.train_dataloader.dataset.pipeline, cfg.test_dataloader.dataset.pipeline[-1]['keys'])
+    """)
+    # the whole pipeline, or its first step (LoadImageFromFile in both): nothing to say
+    check_transformed(RULE, """\
+    from mmcv import Config
+    cfg = Config.fromfile('x.py')
+    cfg.data.train.pipeline = cfg.data.val.pipeline
+    cfg.data.test.pipeline[0] = dict(type='LoadImageFromFile')
+    """, """\
+    from mmcv import Config
+    cfg = Config.fromfile('x.py')
+    cfg.train_dataloader.dataset.pipeline = cfg.val_dataloader.dataset.pipeline
+    cfg.test_dataloader.dataset.pipeline[0] = dict(type='LoadImageFromFile')
+    """)
