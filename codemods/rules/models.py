@@ -103,6 +103,7 @@ class _Renamer(_scopes.ScopeTracker, TodoTransformer):
         self.kinds = kinds
         self.ctx = ctx
         self.models = models  # names assigned from a model class or builder somewhere in the file
+        self.loss_calls: Set[int] = set()  # ids of calls passing return_loss, and of their ancestors
         self.imap = imap
         self.class_names = {node.name.value for node in kinds}
         self.classes: List[Optional[Dict[str, str]]] = []  # renames of the enclosing classes
@@ -140,10 +141,10 @@ class _Renamer(_scopes.ScopeTracker, TodoTransformer):
     def visit_FunctionDef(self, node) -> bool:
         if self.depth:
             self.depth[-1] += 1
-        return self._worth_walking()
+        return self._worth_walking() or id(node) in self.loss_calls
 
     def visit_SimpleStatementLine(self, node) -> bool:
-        return self._worth_walking()
+        return self._worth_walking() or id(node) in self.loss_calls
 
     def leave_FunctionDef(self, original, updated):
         if self.depth:
@@ -176,11 +177,10 @@ class _Renamer(_scopes.ScopeTracker, TodoTransformer):
         return _builds_model(statement.body[0].value, self.imap, self.class_names)
 
     def visit_Call(self, node: cst.Call) -> None:
-        # `model(img, return_loss=False)` on a known model: 1.2 dispatches on `mode`
-        if self._is_model(node.func):
-            if any(a.keyword is not None and a.keyword.value == "return_loss" for a in node.args):
-                self.todo("return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, "
-                          "mode='predict' for a list of DataSample, mode='tensor' for raw outputs")
+        # `model(img, return_loss=False)`: 0.x models' forward took it, 1.2's dispatch on `mode`
+        if _passes_return_loss(node):
+            self.todo("return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, "
+                      "mode='predict' for a list of DataSample, mode='tensor' for raw outputs")
 
     def _rename(self, node: cst.Attribute, new: str) -> cst.Attribute:
         self.ctx.record(self.rule_id)
@@ -244,13 +244,22 @@ class MethodRenames(Rule):
             return module
         kinds = class_kinds(module, imap)
         models = _model_variables(module, imap, {node.name.value for node in kinds})
-        if not kinds and not models:
+        # a model called with return_loss (0.x forward) is one whatever made it (a wrapper, a parameter)
+        loss_calls = _calls.marked(module, _passes_return_loss, LEAVES)
+        if not kinds and not models and not loss_calls:
             return module
         renamer = _Renamer(kinds, ctx, models, imap)
+        renamer.loss_calls = loss_calls
         before = ctx.changes.get(renamer.rule_id, 0)
-        updated = visit_only(module, renamer, _calls.marked(module, lambda node: _renamable(node, models), LEAVES))
+        marked = _calls.marked(module, lambda node: _renamable(node, models), LEAVES)
+        updated = visit_only(module, renamer, marked | loss_calls)
         # A change is a recorded rename or a TODO: with neither, keep the tree (no new text to make).
         return updated if renamer.marked or ctx.changes.get(renamer.rule_id, 0) != before else module
+
+
+def _passes_return_loss(node) -> bool:
+    return type(node) is cst.Call and any(
+        a.keyword is not None and a.keyword.value == "return_loss" for a in node.args)
 
 
 def _renamable(node, models: Set[str]) -> bool:

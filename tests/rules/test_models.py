@@ -425,21 +425,36 @@ def test_calls_in_a_class_that_defines_neither_method():
     """)
 
 
-def test_return_loss_call_on_known_model():
+def test_return_loss_calls_get_a_todo():
+    # a known model, and one from a wrapper or a parameter: 0.x forward() took return_loss
+    todo = ("# TODO(mmcodemod): MMC301 return_loss is gone: call model(inputs, data_samples, mode='loss') "
+            "for losses, mode='predict' for a list of DataSample, mode='tensor' for raw outputs\n")
     check_transformed(RENAME, """\
     from mmcls.apis import init_model
     model = init_model('cfg.py')
     with torch.no_grad():
         scores = model(return_loss=False, **data)
     other = net(return_loss=False, **data)
+
+
+    def test(wrapped, data):
+        return wrapped(return_loss=False, **data)
     """, """\
     from mmcls.apis import init_model
     model = init_model('cfg.py')
     with torch.no_grad():
-        # TODO(mmcodemod): MMC301 return_loss is gone: call model(inputs, data_samples, mode='loss') for losses, mode='predict' for a list of DataSample, mode='tensor' for raw outputs
+        """ + todo + """\
         scores = model(return_loss=False, **data)
+    """ + todo + """\
     other = net(return_loss=False, **data)
+
+
+    def test(wrapped, data):
+        """ + todo + """\
+        return wrapped(return_loss=False, **data)
     """)
+    # not in code that imports no OpenMMLab 0.x package
+    check_noop(RENAME, "import torch\nscores = net(return_loss=False, x=1)\n")
 
 
 def test_head_with_a_1x_loss_is_not_renamed():
