@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.util import check_noop, check_transformed
+from tests.util import check_noop, check_transformed, migrate
 
 RULE = "MMC101"
 
@@ -523,3 +523,24 @@ def test_super_naming_a_replaced_base_names_the_class_itself():
         "    def f(self):\n"
         "        return super(BaseModule, self).f()\n",
     )
+
+
+def test_a_removed_api_bound_again_by_a_later_import_loses_its_import():
+    # the later import wins before any use: the mmcls one would only fail on import
+    check_transformed(
+        RULE,
+        "from mmcls.apis import init_model, inference_model\n"
+        "from inference import inference_model\n"
+        "model = init_model(cfg)\n"
+        "print(inference_model(model, img))\n",
+        "from mmpretrain.apis import init_model\n"
+        "from inference import inference_model\n"
+        "model = init_model(cfg)\n"
+        "print(inference_model(model, img))\n",
+    )
+    # used in between: the mmcls one is needed there, so it stays with its TODO
+    result = migrate(
+        "from mmcls.apis import inference_model\n"
+        "first = inference_model(model, img)\n"
+        "from inference import inference_model\n", RULE)
+    assert "from mmcls.apis import inference_model\n" in result and "MMC101 inference_model" in result
