@@ -100,7 +100,10 @@ test_dataloader = val_dataloader
         sampler = dp.kwarg_value(data, "sampler_cfg") or _sampler_value(module)
         new, todos = convert_data(data, types, sampler, bases)
         todos += _sampler_todos(sampler)
-        loose = [cst.EmptyLine(comment=c) for c in _loose_comments(dp.top_assign(stmt)[1])]
+        comments = _loose_comments(dp.top_assign(stmt)[1])
+        if stmt.trailing_whitespace.comment is not None:  # `data = dict(...)  # note`
+            comments.append(stmt.trailing_whitespace.comment)
+        loose = [cst.EmptyLine(comment=c) for c in comments]
         new[0] = new[0].with_changes(leading_lines=[*stmt.leading_lines, *loose])
         for message in todos:
             new[0] = add_todo(new[0], RULE_ID, message)

@@ -403,3 +403,15 @@ def test_a_data_that_other_statements_read_gets_a_todo(reads):
     check_transformed(RULE, before, "# TODO(mmcodemod): MMC501 `data` is read by other statements of this "
                       "config; 1.x has no `data` (it becomes train/val/test_dataloader): read those "
                       "instead, then rerun\n" + before, kind="config")
+
+
+def test_a_comment_after_data_stays_above_the_dataloaders():
+    check_transformed(RULE, """\
+    data = dict(samples_per_gpu=64, train=dict(type='CIFAR10', data_prefix='data/c'))  # 64 per GPU
+    """, """\
+    # 64 per GPU
+    train_dataloader = dict(
+        batch_size=64,
+        dataset=dict(type='CIFAR10', data_root='data/c', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    """, kind="config")
