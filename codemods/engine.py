@@ -6,6 +6,7 @@ process pool; no CST crosses a process boundary, only paths, text and findings.
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import gc
 import os
@@ -190,8 +191,21 @@ def parse_error_reason(text: str, exc: Exception) -> str:
     where = ""
     if isinstance(exc, cst.ParserSyntaxError):
         where = f" at line {exc.raw_line}, column {exc.raw_column}"
+    python = _python_error(text)
+    if python is not None:  # CPython's own account is what users know (and often more exact)
+        where = f" at line {python.lineno}, column {python.offset}: {python.msg}"
     hint = " (looks like Python 2 code; port it to Python 3 first)" if PY2_HINTS.search(text) else ""
     return f"syntax error{where}{hint}; left untouched"
+
+
+def _python_error(text: str) -> Optional[SyntaxError]:
+    try:
+        compile(text, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return exc if exc.lineno is not None else None
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def _read(path: Path, options: Options) -> Union[Source, FileResult]:

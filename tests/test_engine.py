@@ -360,3 +360,11 @@ def test_a_pool_migrates_samples_as_one_process_does(tmp_path):
         outputs.append([(Path(r.path).relative_to(copy), r.status, r.new) for r in results])
     assert sum(status == "changed" for _, status, _ in outputs[0]) >= 8  # enough for a pool
     assert outputs[0] == outputs[1]
+
+
+def test_a_syntax_error_is_placed_where_python_places_it(tmp_path, monkeypatch):
+    use_rules(monkeypatch, [Rename("A1", "x", "y")])
+    text = "x = 1\nif x == 1\n    y = 2\nz = 3\n"  # the `:` is missing on line 2
+    result = engine.process_file(write(tmp_path, text), engine.Options())
+    assert result.status == "failed"
+    assert "syntax error at line 2, column 10: " in result.reason  # LibCST says line 3
