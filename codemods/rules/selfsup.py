@@ -76,9 +76,37 @@ _LAST_DATA_SOURCE: list = []  # [module, path, answer]
 
 def _uses_data_source(module: cst.Module, path) -> bool:
     cfg = ConfigFile(module, path)
+    node = cfg.node("data")
+    if node is not None and "data" not in cfg.dynamic and not _may_name_source(cfg, node, {"data"}) \
+            and not _sourced(cfg.inherited("data")):
+        return False  # the usual MMClassification `data`: no need to evaluate it
     if isinstance(cfg.local("data"), Unknown):
         return "data_source=" in module.code
     data = cfg.merged("data")
+    return isinstance(data, dict) and any(_has_source(data.get(s)) for s in SPLITS)
+
+
+def _may_name_source(cfg: ConfigFile, node: cst.CSTNode, seen: set) -> bool:
+    """Could `node` give a dataset a data_source: a key, name or string with the word, a
+    `**spread` or a `_base_` reference that may hide one, or a variable of the file that may?"""
+    for found in iter_nodes(node, layout=False):
+        kind = type(found)
+        if kind is cst.Arg and (found.star == "**" or (found.keyword is not None and found.keyword.value == "data_source")):
+            return True
+        if kind is cst.StarredDictElement or (kind is cst.SimpleString and "_base_" in found.value):
+            return True
+        if kind in (cst.Name, cst.SimpleString) and "data_source" in found.value:
+            return True
+        if kind is cst.Name and found.value not in seen:
+            seen.add(found.value)
+            if found.value in cfg.dynamic:
+                return True
+            if found.value in cfg.statements and _may_name_source(cfg, cfg.node(found.value), seen):
+                return True
+    return False
+
+
+def _sourced(data) -> bool:
     return isinstance(data, dict) and any(_has_source(data.get(s)) for s in SPLITS)
 
 

@@ -833,3 +833,18 @@ def test_the_usual_datasets_get_no_dataset_todo():
         """, "MMC601", "config")
     assert "train_dataloader = dict(" in result and "is not an MMSelfSup" not in result
     assert "has no 1.2 dataset argument" not in result
+
+
+@pytest.mark.parametrize("source", [
+    # the data_source comes through a variable, a spread, or a base reference
+    "train_set = dict(type='MultiViewDataset', data_source=dict(type='ImageNet', data_prefix='d'),"
+    " num_views=[2], pipelines=[[]])\ndata = dict(samples_per_gpu=8, train=train_set)\n",
+    "common = dict(data_source=dict(type='ImageNet', data_prefix='d'))\n"
+    "data = dict(samples_per_gpu=8, train=dict(type='SingleViewDataset', pipeline=[], **common))\n",
+])
+def test_a_data_source_behind_a_name_is_still_found(source):
+    from codemods.rules.selfsup import uses_data_source
+    import libcst as cst
+
+    assert uses_data_source(cst.parse_module(source), None)
+    assert not uses_data_source(cst.parse_module(source.replace("data_source", "other_key")), None)
