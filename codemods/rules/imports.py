@@ -450,6 +450,7 @@ class _Rewrite(TodoTransformer):
         self.ambiguous: Set[str] = set()
         self.skip: Set[int] = set()  # ids of Name nodes that are not references
         self.classes: List[cst.ClassDef] = []  # the classes around the node being visited
+        self.gone: Dict[int, cst.SimpleStatementLine] = {}  # stand-ins of removed import lines
         self.chain_new: Dict[str, Tuple[str, object]] = {}
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
@@ -641,8 +642,35 @@ class _Rewrite(TodoTransformer):
         self.blocks.pop()
         return self._merged(updated_node)
 
+    def _gone(self, stmt):
+        """A removed import line; its blank lines and comments go to the next statement (`_merged`)."""
+        comment = stmt.trailing_whitespace.comment
+        lines = [*stmt.leading_lines, *([cst.EmptyLine(comment=comment)] if comment else [])]
+        if not lines:
+            return cst.RemovalSentinel.REMOVE
+        gone = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=lines)
+        self.gone[id(gone)] = gone  # kept alive: the id stays its own
+        return gone
+
+    def _without_gone(self, node):
+        body, carried = [], []
+        for stmt in node.body:
+            if id(stmt) in self.gone:
+                carried += stmt.leading_lines
+                continue
+            if carried:
+                if all(line.comment is None for line in carried) and stmt.leading_lines:
+                    carried = []  # blank lines only, and it has its own
+                stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+                carried = []
+            body.append(stmt)
+        comments = [line for line in carried if line.comment is not None]
+        return node.with_changes(body=body, footer=[*comments, *node.footer])
+
     def _merged(self, node):
         """Merge adjacent `from X import a` / `from X import b` lines that this rule wrote."""
+        if any(id(stmt) in self.gone for stmt in node.body):
+            node = self._without_gone(node)
         body = list(node.body)
         out: List[cst.CSTNode] = []
         merged = False
@@ -787,7 +815,7 @@ class _Rewrite(TodoTransformer):
             return updated_node
         self.count += 1
         if not out:
-            return cst.RemovalSentinel.REMOVE
+            return self._gone(updated_node)
         if len(small) == 1:
             lines = []
             for i, (stmt, todos) in enumerate(out):

@@ -544,3 +544,28 @@ def test_a_removed_api_bound_again_by_a_later_import_loses_its_import():
         "first = inference_model(model, img)\n"
         "from inference import inference_model\n", RULE)
     assert "from mmcls.apis import inference_model\n" in result and "MMC101 inference_model" in result
+
+
+def test_blank_lines_and_comments_above_a_dropped_import_stay():
+    check_transformed(
+        RULE,
+        "import torch\n\n# mmcls parts\nfrom mmcv.runner import auto_fp16\nfrom .heads import Head\n\nx = Head\n",
+        "import torch\n\n# mmcls parts\nfrom .heads import Head\n\nx = Head\n",
+    )
+    # a comment at the end of the line stays too; blank lines alone are not added to the next's
+    check_transformed(
+        RULE,
+        "import torch\n\nfrom mmcv.runner import auto_fp16  # fp16\n\n\ndef f():\n    pass\n",
+        "import torch\n\n# fp16\n\n\ndef f():\n    pass\n",
+    )
+    check_transformed(
+        RULE,
+        "import torch\n\nfrom mmcv.runner import auto_fp16\n\n\ndef f():\n    pass\n",
+        "import torch\n\n\ndef f():\n    pass\n",
+    )
+    # the last statement of a block: its comment ends the block
+    check_transformed(
+        RULE,
+        "try:\n    import torch\n    # legacy\n    from mmcv.runner import auto_fp16\nexcept ImportError:\n    pass\n",
+        "try:\n    import torch\n    # legacy\nexcept ImportError:\n    pass\n",
+    )
