@@ -204,15 +204,28 @@ class _Marker(cst.CSTVisitor):
         self.stack.pop()
 
 
-def marked(root: cst.CSTNode, test, skip: frozenset = frozenset()) -> Set[int]:
+def marked(root: cst.CSTNode, test, skip: frozenset = frozenset(), quiet=frozenset()) -> Set[int]:
     """ids of the nodes for which `test` holds and of all their ancestors (for `visit_only`).
 
     Nodes of the classes in `skip` are not tested nor entered: `LEAVES` when the test only
-    holds for larger nodes, `EXPRESSION_PARTS` when it only holds for statements.
+    holds for larger nodes, `EXPRESSION_PARTS` when it only holds for statements. Nor are the
+    statements in `quiet` (`Context.quiet`), whose text shows the test cannot hold inside.
     """
     marker = _Marker(test, skip)
-    look(root, marker)
+    look(root, marker, quiet)
     return marker.ids
+
+
+def calls_quiet(ctx, imap: ImportMap, packages):
+    """`Context.quiet` for a search of calls of functions of `packages` (`mmcls_function`): such
+    a call starts with a local name the imports bind to the package, a parent or a member of it
+    (a member may be a module, whose attribute is the function)."""
+    words = set()
+    for local, target in imap.names.items():
+        for package in _tuple(packages):
+            if target == package or package.startswith(target + ".") or target.startswith(package + "."):
+                words.add(local)
+    return ctx.quiet(words)
 
 
 def visit_only(root: cst.CSTNode, transformer: cst.CSTTransformer, ids: Set[int]):

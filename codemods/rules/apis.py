@@ -389,8 +389,9 @@ class TrainAndTest(Rule):
         if not _calls.may_call(imap, RUNNER_PACKAGES, self.triggers):
             return module
         rewriter = _RunnerRewriter(imap, ctx, module)
+        quiet = _calls.calls_quiet(ctx, imap, RUNNER_PACKAGES)
         module = visit_only(module, rewriter, _calls.marked(module, lambda node: _runner_call(imap, node),
-                                                            EXPRESSION_PARTS))
+                                                            EXPRESSION_PARTS, quiet))
         if not rewriter.anchors:
             return module
         return _calls.fix_imports(module, imap, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
@@ -493,7 +494,9 @@ class RandomSeed(Rule):
         moved = {local: SET_SEED for local, target in imap.names.items()
                  if _calls.qualified_function(target, SEED_PACKAGES, ("set_random_seed",))}
         rewriter = _SeedRewriter(imap, ctx)
-        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node), LEAVES))
+        quiet = _calls.calls_quiet(ctx, imap, SEED_PACKAGES)
+        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node), LEAVES,
+                                                            quiet))
         for local in set(moved) - set(ctx.import_map(module).names):
             # bound by `from mmcls.apis import *`: import the new function after it
             del moved[local]
@@ -651,7 +654,8 @@ class InitModel(Rule):
         if not _calls.may_call(imap, APIS, self.triggers):
             return module
         calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-            _calls.mmcls_function(imap, node.func, APIS, ("init_model",))), LEAVES)
+            _calls.mmcls_function(imap, node.func, APIS, ("init_model",))), LEAVES,
+            _calls.calls_quiet(ctx, imap, APIS))
         marker = _InitModelCalls(imap)
         updated = visit_only(module, marker, calls)
         return updated if marker.marked else module  # no TODO: no new text to make

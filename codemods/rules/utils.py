@@ -55,11 +55,12 @@ class _CallRewriter(TodoTransformer):
         raise NotImplementedError
 
 
-def _calls_of(module, imap, rewriter_class):
+def _calls_of(module, imap, rewriter_class, ctx):
     """The calls the rewriter may change, for `visit_only`."""
     names = (rewriter_class.function,)
     return _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-        _calls.mmcls_function(imap, node.func, rewriter_class.packages, names)), LEAVES)
+        _calls.mmcls_function(imap, node.func, rewriter_class.packages, names)), LEAVES,
+        _calls.calls_quiet(ctx, imap, rewriter_class.packages))
 
 
 def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Module:
@@ -67,7 +68,7 @@ def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Mo
     if not _calls.may_call(imap, rewriter_class.packages, rule.triggers):
         return module
     rewriter = rewriter_class(imap, ctx, rule.id)
-    module = visit_only(module, rewriter, _calls_of(module, imap, rewriter_class))
+    module = visit_only(module, rewriter, _calls_of(module, imap, rewriter_class, ctx))
     if not rewriter.anchors:
         return module
     return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors)
@@ -182,7 +183,7 @@ class AutoSelectDevice(Rule):
         if moved:
             ctx.record(self.id, len(moved))
         rewriter = _Device(imap, ctx, self.id, set(moved))
-        module = visit_only(module, rewriter, _calls_of(module, imap, _Device))
+        module = visit_only(module, rewriter, _calls_of(module, imap, _Device, ctx))
         if not rewriter.anchors and not moved:
             return module
         return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
@@ -232,7 +233,8 @@ class JsonLog(Rule):
         if not _calls.may_call(imap, UTILS, self.triggers):
             return module
         calls = _calls.marked(module, lambda node: type(node) is cst.Call and bool(
-            _calls.mmcls_function(imap, node.func, UTILS, ("load_json_log",))), LEAVES)
+            _calls.mmcls_function(imap, node.func, UTILS, ("load_json_log",))), LEAVES,
+            _calls.calls_quiet(ctx, imap, UTILS))
         return visit_only(module, _JsonLog(imap, self.id), calls)
 
 
@@ -332,5 +334,6 @@ class ModelWrappers(Rule):
             return module
         rewriter = _Wrappers(imap, ctx, self.id)
         module = visit_only(module, rewriter, _calls.marked(
-            module, lambda node: type(node) is cst.Call and rewriter._wrapper(node), LEAVES))
+            module, lambda node: type(node) is cst.Call and rewriter._wrapper(node), LEAVES,
+            _calls.calls_quiet(ctx, imap, UTILS)))
         return _calls.fix_imports(module, imap, rewriter.anchors, {})
