@@ -410,6 +410,15 @@ def _pad(call):
     size = kwarg_value(call, "size")
     swapped = swap_pair(size)
     new = call if swapped is None else set_kwarg(call, "size", swapped)  # (h, w) -> (w, h)
+    # 0.x took a number or one value per channel; mmcv 2.x Pad an int or dict(img=..., seg=...)
+    pad_val = kwarg_value(call, "pad_val")
+    if isinstance(pad_val, (cst.Tuple, cst.List, cst.Float)):
+        new = set_kwarg(new, "pad_val", dict_call([("img", pad_val)]))
+    elif pad_val is not None and not isinstance(pad_val, (cst.Integer, cst.Call, cst.Dict)):
+        converted = _same(call, new)
+        converted.todos.append("mmcv 2.x Pad takes pad_val as an int or dict(img=..., seg=...): "
+                               "a per-channel value goes in dict(img=...)")
+        return converted
     return _same(call, new)
 
 

@@ -775,6 +775,19 @@ class _Rewrite(TodoTransformer):
         self.count += 1
         return _name_node(new)
 
+    def leave_Decorator(self, original_node, updated_node):
+        """`@HEADS.register_module` without a call: mmcv 1.x took it, MMEngine's registries raise
+        a TypeError on import. Written as a call, as every 1.x registry wants it."""
+        target = original_node.decorator
+        if type(target) is cst.Attribute and target.attr.value == "register_module":
+            root = target.value
+            while type(root) is cst.Attribute:
+                root = root.value
+            if type(root) is cst.Name and root.value in self.c.names:
+                self.count += 1
+                return updated_node.with_changes(decorator=cst.Call(func=updated_node.decorator))
+        return updated_node
+
     def leave_Attribute(self, original_node, updated_node):
         text = dotted(original_node)
         if text is not None and text in self.chain_new:

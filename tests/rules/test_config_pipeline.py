@@ -412,3 +412,22 @@ def test_brace_dicts():
     model = dict(type='ImageClassifier')
     test_pipeline = [dict(type='ResizeEdge', scale=256, edge='short'), dict(type='PackInputs')]
     """, kind="config")
+
+
+def test_pad_values_per_channel_go_in_a_dict():
+    # mmcv 2.x Pad asserts pad_val is an int (turned into dict(img=v, seg=255)) or a dict
+    check_transformed(RULE, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [
+        dict(type='Pad', size=(224, 256), pad_val=(128, 128, 128)),
+        dict(type='Pad', pad_to_square=True, pad_val=0),
+        dict(type='Collect', keys=['img'])
+    ]
+    """, """\
+    model = dict(type='ImageClassifier')
+    train_pipeline = [
+        dict(type='Pad', size=(256, 224), pad_val=dict(img=(128, 128, 128))),
+        dict(type='Pad', pad_to_square=True, pad_val=0),
+        dict(type='PackInputs')
+    ]
+    """, kind="config")

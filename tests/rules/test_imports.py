@@ -569,3 +569,13 @@ def test_blank_lines_and_comments_above_a_dropped_import_stay():
         "try:\n    import torch\n    # legacy\n    from mmcv.runner import auto_fp16\nexcept ImportError:\n    pass\n",
         "try:\n    import torch\n    # legacy\nexcept ImportError:\n    pass\n",
     )
+
+
+def test_a_registry_decorator_without_a_call_gets_one():
+    # mmcv 1.x accepted `@HEADS.register_module`; MMEngine's register_module must be called
+    check_transformed(
+        RULE,
+        "from mmcls.models.builder import HEADS\n\n\n@HEADS.register_module\nclass H:\n    pass\n",
+        "from mmpretrain.registry import MODELS\n\n\n@MODELS.register_module()\nclass H:\n    pass\n",
+    )
+    check_noop(RULE, "from .builder import HEADS\n\n\n@HEADS.register_module\nclass H:\n    pass\n")
