@@ -47,10 +47,11 @@ METRIC_NAMES = {
 class DefaultHooksKey(Derived):
     key = "default_hooks"
     sources = RUNTIME_KEYS
-    reads = ("evaluation",)
+    # the runner (or the train_cfg MMC403 made of it) says whether hooks count iterations
+    reads = ("evaluation", "runner", "train_cfg")
 
     def convert(self, old, notes):
-        return dict(
+        hooks = dict(
             timer=dict(type="IterTimerHook"),
             logger=self.logger(old["log_config"], notes),
             param_scheduler=dict(type="ParamSchedulerHook"),
@@ -58,6 +59,9 @@ class DefaultHooksKey(Derived):
             sampler_seed=dict(type="DistSamplerSeedHook"),
             visualization=dict(type="VisualizationHook", enable=False),
         )
+        if _iter_based(old["runner"]) or _iter_based(old["train_cfg"]):
+            _count_iterations(hooks)
+        return hooks
 
     def reverse(self, new):
         if not isinstance(new, dict):
@@ -134,6 +138,22 @@ class DefaultHooksKey(Derived):
         hook["save_best"] = best
         if evaluation.get("rule") is not None:
             hook["rule"] = evaluation["rule"]
+
+
+def _iter_based(loop) -> bool:
+    """A 0.x runner or 1.x train_cfg that counts iterations."""
+    return isinstance(loop, dict) and (loop.get("type") in ("IterBasedRunner", "IterBasedTrainLoop")
+                                       or "max_iters" in loop or loop.get("by_epoch") is False)
+
+
+def _count_iterations(hooks: dict) -> None:
+    """mmcv's IterBasedRunner set by_epoch=False on the checkpoint and logger hooks it was given
+    (setdefault); MMEngine's hooks count epochs unless told."""
+    checkpoint, logger = hooks["checkpoint"], hooks["logger"]
+    if isinstance(checkpoint, dict) and checkpoint.get("type") == "CheckpointHook":
+        checkpoint.setdefault("by_epoch", False)
+    if logger.get("type") == "LoggerHook":
+        logger.setdefault("log_metric_by_epoch", False)
 
 
 def _hooks(log_config: dict) -> List[dict]:

@@ -359,3 +359,37 @@ def test_save_best_metric_names(tmp_path, old, new):
         evaluation = dict(interval=1, save_best='{old}')
         default_hooks = dict(checkpoint=dict(save_best='{new}'))
     """, kind="config", path=tmp_path / "leaf.py")
+
+
+def test_an_iteration_based_runner_makes_the_hooks_count_iterations(tmp_path):
+    # mmcv's IterBasedRunner set by_epoch=False on its checkpoint and logger hooks
+    write(tmp_path, "_base_/default_runtime.py", """\
+        checkpoint_config = dict(interval=1)
+        log_config = dict(interval=100, hooks=[dict(type='TextLoggerHook')])
+    """)
+    check_transformed(["MMC403", HOOKS], """\
+        _base_ = ['./_base_/default_runtime.py']
+        runner = dict(type='IterBasedRunner', max_iters=40000)
+        checkpoint_config = dict(interval=2000)
+    """, """\
+        _base_ = ['./_base_/default_runtime.py']
+        train_cfg = dict(by_epoch=False, max_iters=40000, val_interval=1)
+        val_cfg = dict()
+        test_cfg = dict()
+        default_hooks = dict(
+            logger=dict(log_metric_by_epoch=False),
+            checkpoint=dict(interval=2000, by_epoch=False),
+        )
+    """, kind="config", path=tmp_path / "leaf.py")
+    # an epoch-based one: nothing to add
+    check_transformed(["MMC403", HOOKS], """\
+        _base_ = ['./_base_/default_runtime.py']
+        runner = dict(type='EpochBasedRunner', max_epochs=10)
+        checkpoint_config = dict(interval=2)
+    """, """\
+        _base_ = ['./_base_/default_runtime.py']
+        train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
+        val_cfg = dict()
+        test_cfg = dict()
+        default_hooks = dict(checkpoint=dict(interval=2))
+    """, kind="config", path=tmp_path / "leaf2.py")
