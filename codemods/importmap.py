@@ -8,7 +8,8 @@ fraction of the cost of LibCST's QualifiedNameProvider.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from pathlib import PurePath
+from typing import Dict, List, Optional
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -31,8 +32,9 @@ def relative_module(node: cst.ImportFrom) -> str:
 
 
 class ImportMap:
-    def __init__(self, names: Dict[str, str]) -> None:
+    def __init__(self, names: Dict[str, str], package: Optional[List[str]] = None) -> None:
         self.names = names
+        self.package = package  # of a file inside an mmcls / mmselfsup tree (`fork_package`)
 
     @classmethod
     def from_module(cls, module: cst.Module, quiet=frozenset()) -> "ImportMap":
@@ -40,6 +42,15 @@ class ImportMap:
         collector = _Collector()
         look(module, collector, quiet)
         return cls(collector.names)
+
+    def resolved(self, node: cst.CSTNode) -> Optional[str]:
+        """`qualified`, with a relative import of a file inside an mmcls / mmselfsup tree made
+        absolute (`..builder.HEADS` in mmcls/models/heads/ -> mmcls.models.builder.HEADS)."""
+        name = self.qualified(node)
+        if name is None or not name.startswith(".") or self.package is None:
+            return name
+        rest = name.lstrip(".")
+        return absolute(self.package, len(name) - len(rest), rest)
 
     def qualified(self, node: cst.CSTNode) -> Optional[str]:
         """Dotted name the expression refers to through imports, or None if not imported."""
@@ -85,3 +96,27 @@ class _Collector(cst.CSTVisitor):
             name = dotted(alias.name)
             local = dotted(alias.asname.name) if alias.asname is not None else name
             self.names[local] = f"{module}{sep}{name}"
+
+
+FORK_PACKAGES = ("mmcls", "mmselfsup")
+
+
+def fork_package(path: Optional[PurePath]) -> Optional[List[str]]:
+    """The package a file inside an mmcls or mmselfsup tree belongs to, from its path
+    (`x/mmcls/models/heads/my_head.py` -> mmcls.models.heads): where its relative imports start."""
+    if path is None:
+        return None
+    parts = list(PurePath(path).parts)
+    index = max((i for i, p in enumerate(parts) if p in FORK_PACKAGES), default=None)
+    if index is None:
+        return None
+    mod = parts[index:]
+    mod[-1] = mod[-1].rsplit(".", 1)[0]
+    return mod[:-1]  # both for x.py and __init__.py the package is the folder
+
+
+def absolute(package: List[str], level: int, module: Optional[str]) -> Optional[str]:
+    if level - 1 > len(package) - 1:
+        return None
+    base = package[: len(package) - (level - 1)]
+    return ".".join(base + ([module] if module else []))

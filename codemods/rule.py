@@ -41,10 +41,11 @@ class Context:
 
     def import_map(self, module: cst.Module):
         """The cheap local-name -> qualified-name map of `module` (cached per tree)."""
-        from codemods.importmap import ImportMap
+        from codemods.importmap import ImportMap, fork_package
 
         if self._import_map_code is not module:
             self._import_map = ImportMap.from_module(module, self.quiet(("import",)))
+            self._import_map.package = fork_package(self.path)
             self._import_map_code = module
         return self._import_map
 

@@ -3,7 +3,8 @@
 A class counts when one of its bases is such a class (imported under any alias, reached as
 `heads.ClsHead`, or another class of the same file that counts), or when it is registered in
 CLASSIFIERS / HEADS / ALGORITHMS of mmcls or mmselfsup (also through the relative imports of a
-fork: `from ..builder import CLASSIFIERS`). Everything else (a user's own nn.Module with a
+fork: `from ..builder import CLASSIFIERS`, `from .cls_head import ClsHead`, resolved from the
+file's place in an mmcls / mmselfsup tree, else trusted where the file also imports mmcls). Everything else (a user's own nn.Module with a
 `forward_train`, an mmdet head) is not touched by the MMC3 rules.
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ _REGISTRIES = {"CLASSIFIERS": CLASSIFIER, "HEADS": HEAD, "ALGORITHMS": ALGORITHM
 
 def base_kind(imap: ImportMap, base: cst.BaseExpression) -> Optional[str]:
     """The kind of an imported base class, e.g. `mmcls.models.heads.cls_head.ClsHead` -> HEAD."""
-    qualified = imap.qualified(base)
+    qualified = imap.resolved(base)
     if qualified is None:
         return None
     parts = qualified.split(".")
@@ -63,7 +64,7 @@ def registry_kind(imap: ImportMap, decorator: cst.Decorator) -> Optional[str]:
         target = target.func
     if not isinstance(target, cst.Attribute) or target.attr.value != "register_module":
         return None
-    qualified = imap.qualified(target.value)
+    qualified = imap.resolved(target.value)
     if qualified is None:
         return None
     package, _, name = qualified.rpartition(".")

@@ -12,7 +12,7 @@ from typing import Optional
 
 import libcst as cst
 
-from codemods.importmap import ImportMap
+from codemods.importmap import FORK_PACKAGES, ImportMap
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only
@@ -45,13 +45,13 @@ def _dataset_kind(imap: ImportMap, node: cst.ClassDef, local: set) -> bool:
     for base in node.bases:
         if isinstance(base.value, cst.Name) and base.value.value in local:
             return True
-        qualified = imap.qualified(base.value)
+        qualified = imap.resolved(base.value)  # a fork's `from .base_dataset import ...` too
         if qualified and qualified.startswith("mmcls.datasets") and qualified.split(".")[-1] in DATASET_CLASSES:
             return True
     for decorator in node.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
         if isinstance(target, cst.Attribute) and target.attr.value == "register_module":
-            qualified = imap.qualified(target.value) or ""
+            qualified = imap.resolved(target.value) or ""
             if qualified.startswith("mmcls") and qualified.endswith(".DATASETS"):
                 return True
     return False
@@ -110,6 +110,7 @@ class DatasetMethods(Rule):
     guide = GUIDE
     # The prefilter's token (the member names alone are common words in any code base)...
     triggers = ("mmcls",)
+    path_triggers = FORK_PACKAGES  # a fork's datasets import theirs relatively
     before = (
         "from mmcls.datasets import BaseDataset\n\n\n"
         "class Leaves(BaseDataset):\n"
@@ -133,8 +134,8 @@ class DatasetMethods(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not any(v.startswith("mmcls") for v in imap.names.values()):
-            return module
+        if imap.package is None and not any(v.startswith("mmcls") for v in imap.names.values()):
+            return module  # neither in an mmcls tree nor importing mmcls
         # Only classes and their members get TODOs: statements without an assignment stay out.
         wanted = _calls.marked(module, _member, EXPRESSION_PARTS)
         before = ctx.changes.get(RULE_ID, 0)

@@ -24,7 +24,7 @@ import libcst as cst
 
 from codemods.data import modules as table
 from codemods.data.modules import Move, Removed
-from codemods.importmap import dotted
+from codemods.importmap import FORK_PACKAGES, absolute, fork_package, dotted
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.todo import TodoTransformer, add_todo, without_header_duplicates  # noqa: F401
@@ -34,7 +34,6 @@ RULE_ID = "MMC101"
 MAX_LINE = 99
 
 # Relative imports are only resolved in files that live inside one of these packages.
-FORK_PACKAGES = ("mmcls", "mmselfsup")
 
 
 def _fork_words():
@@ -98,27 +97,6 @@ def _alias_local(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
         return dotted(alias.asname.name)  # type: ignore[arg-type]
     return dotted(alias.name).split(".")[0]  # type: ignore[union-attr]
-
-
-def _fork_package(path: Optional[PurePath]) -> Optional[List[str]]:
-    """The package a file inside an mmcls or mmselfsup tree belongs to, from its path
-    (`x/mmcls/models/heads/my_head.py` -> mmcls.models.heads): where its relative imports start."""
-    if path is None:
-        return None
-    parts = list(PurePath(path).parts)
-    index = max((i for i, p in enumerate(parts) if p in FORK_PACKAGES), default=None)
-    if index is None:
-        return None
-    mod = parts[index:]
-    mod[-1] = mod[-1].rsplit(".", 1)[0]
-    return mod[:-1]  # both for x.py and __init__.py the package is the folder
-
-
-def _absolute(package: List[str], level: int, module: Optional[str]) -> Optional[str]:
-    if level - 1 > len(package) - 1:
-        return None
-    base = package[: len(package) - (level - 1)]
-    return ".".join(base + ([module] if module else []))
 
 
 # --------------------------------------------------------------------------- plan
@@ -197,7 +175,7 @@ class _Collector:
             if self.fork is None:
                 self._other(node, module)
                 return False
-            module = _absolute(self.fork, len(node.relative), module)
+            module = absolute(self.fork, len(node.relative), module)
             if module is None:
                 return False
         if module is None or table.source_root(module) is None:
@@ -1092,7 +1070,7 @@ class ImportsRule(Rule):
     )
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
-        collector = _Collector(_fork_package(ctx.path))
+        collector = _Collector(fork_package(ctx.path))
         collector.walk(module.body)
         if not collector.names and not collector.stars:
             return module

@@ -112,3 +112,24 @@ def test_explain_example_is_what_the_rule_does():
 
     rule = get_rule(RULE)
     check_transformed(RULE, rule.before, rule.after)
+
+
+def test_a_dataset_of_an_mmcls_fork_imported_relatively_gets_todos():
+    from pathlib import Path
+
+    before = (
+        "from .base_dataset import BaseDataset\n\n\n"
+        "class Leaves(BaseDataset):\n"
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+    after = (
+        "from .base_dataset import BaseDataset\n\n\n"
+        "class Leaves(BaseDataset):\n"
+        + todo("load_annotations") +
+        "    def load_annotations(self):\n"
+        "        return []\n"
+    )
+    check_transformed(RULE, before, after, path=Path("proj/mmcls/datasets/leaves.py"))
+    # the same relative import outside an mmcls tree is somebody else's BaseDataset
+    check_noop(RULE, before, path=Path("proj/mydata/leaves.py"))

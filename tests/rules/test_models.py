@@ -617,3 +617,25 @@ def test_a_classifier_with_a_loss_module_keeps_forward_train_with_a_todo():
         def forward_train(self, img, gt_label):
             return {'loss': self.loss(self.extract_feat(img), gt_label)}
     """)
+
+
+def test_a_head_of_an_mmcls_fork_derived_through_a_relative_import_is_renamed():
+    from pathlib import Path
+
+    before = """\
+    from .cls_head import ClsHead
+
+
+    class MyHead(ClsHead):
+        def simple_test(self, x):
+            return x
+    """
+    check_transformed(RENAME, before, """\
+    from .cls_head import ClsHead
+
+
+    class MyHead(ClsHead):
+        def predict(self, x):
+            return x
+    """, path=Path("proj/mmcls/models/heads/my_head.py"))
+    check_noop(RENAME, before, path=Path("proj/heads/my_head.py"))
