@@ -78,7 +78,7 @@ test_evaluator = val_evaluator
             merged = cfg.merged("evaluation")
             default = isinstance(merged, dict) and "metric" not in merged and _val_dataset(cfg) \
                 and cfg.inherited("val_evaluator") is MISSING
-            new = _evaluators(dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"]))) if default else []
+            new = _evaluators(dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"])), cfg) if default else []
         elif "metric" not in local and cfg.inherited("evaluation") is MISSING \
                 and cfg.inherited("val_evaluator") is not MISSING:
             # the base is migrated already: its metric is not readable as a 0.x name any more
@@ -92,7 +92,7 @@ test_evaluator = val_evaluator
             todos += notes
             if evaluators is None:
                 return _todo(module, cfg, *todos)
-            new = _evaluators(evaluators)
+            new = _evaluators(evaluators, cfg)
         at = cfg.statements["evaluation"]
         module = _replace(module, at, new, todos)
         ctx.record(RULE_ID)
@@ -105,20 +105,33 @@ test_evaluator = val_evaluator
         for key in ("evaluation", "val_evaluator"):
             if cfg.merged(key) is not MISSING:
                 return module
-        value = dict(ACCURACY)
-        module = replace_keys(module, [], _evaluators(value))
+        new = _evaluators(dict(ACCURACY), cfg)
+        module = replace_keys(module, [], new)
         if cfg.local("_base_") is MISSING:
             # a base file cannot see its siblings: one of them may set the evaluation
-            at = len(module.body) - 2
+            at = len(module.body) - len(new)  # the val_evaluator just added at the end
             stmt = add_todo(module.body[at], RULE_ID, IMPLICIT_TODO)
             module = module.with_changes(body=[*module.body[:at], stmt, *module.body[at + 1:]])
         ctx.record(RULE_ID)
         return module
 
 
-def _evaluators(value) -> list:
-    """The new keys for one evaluator: MMPretrain's configs test with the validation one."""
-    return [("val_evaluator", value), ("test_evaluator", cst.Name("val_evaluator"))]
+def _evaluators(value, cfg) -> list:
+    """The new keys for one evaluator: MMPretrain's configs test with the validation one, where
+    there is test data (MMEngine's Runner wants a test evaluator and test data both or neither)."""
+    test = [("test_evaluator", cst.Name("val_evaluator"))] if _tests(cfg) else []
+    return [("val_evaluator", value), *test]
+
+
+def _tests(cfg) -> bool:
+    """Will the config have test data (0.x data.test, or the test_dataloader MMC501 made of it)?
+    Yes when that cannot be told."""
+    if cfg.merged("test_dataloader") is not MISSING:
+        return True
+    data = cfg.merged("data")
+    if isinstance(data, dict):
+        return "test" in data
+    return all(cfg.merged(k) is MISSING for k in ("train_dataloader", "val_dataloader"))
 
 
 def _val_dataset(cfg) -> bool:

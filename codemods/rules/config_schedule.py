@@ -563,13 +563,19 @@ class TrainCfgKey(Derived):
 
 
 class EmptyLoopKey(Derived):
-    sources = ("runner", "total_epochs")
+    """val_cfg / test_cfg: the default loop, as MMPretrain writes it in its schedules. MMEngine's
+    Runner wants the loop, its data and its evaluator all or none, so a config whose 0.x data
+    has no such split (a self-supervised one has no `val`) sets the loop to None over it."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    needs = ("runner", "total_epochs")
+    reads = ("data",)
+
+    def __init__(self, key: str, split: str) -> None:
+        self.key, self.split = key, split
 
     def convert(self, old, notes):
-        return {}  # the default validation / test loop, as MMPretrain writes it
+        data = old["data"]
+        return None if isinstance(data, dict) and self.split not in data else {}
 
 
 class LoopsRule(FromBases, Rule):
@@ -598,5 +604,5 @@ class LoopsRule(FromBases, Rule):
         return apply(module, ctx.path, self.id, self.specs(), ctx)
 
     def specs(self):
-        return [TrainCfgKey(), EmptyLoopKey("val_cfg"), EmptyLoopKey("test_cfg")]
+        return [TrainCfgKey(), EmptyLoopKey("val_cfg", "val"), EmptyLoopKey("test_cfg", "test")]
 

@@ -116,6 +116,8 @@ def test_interval_only_override_leaves_the_evaluator_to_the_base():
     """, kind="config")
 
 
+# (The configs below have validation data only: no test data, so no test_evaluator, which
+# MMEngine's Runner would refuse without test_dataloader and test_cfg.)
 def test_an_evaluation_without_metric_anywhere_is_the_0x_default_accuracy():
     # 0.x evaluated accuracy then; a second run would add it otherwise (val data, no evaluator)
     check_transformed(RULE, """\
@@ -125,7 +127,6 @@ def test_an_evaluation_without_metric_anywhere_is_the_0x_default_accuracy():
     data = dict(val=dict(type='ImageNet', data_prefix='v'))
     # TODO(mmcodemod): MMC503 evaluation.metrics is no MMClassification 0.x option (its datasets' evaluate() took metric and metric_options); it went with `evaluation`: move it where it belongs
     val_evaluator = dict(type='Accuracy', topk=(1, 5))
-    test_evaluator = val_evaluator
     """, kind="config")
 
 
@@ -136,7 +137,6 @@ def test_an_mmselfsup_evaluation_topk_is_the_accuracy_topk():
     """, """\
     data = dict(val=dict(type='ImageNet', data_prefix='v'))
     val_evaluator = dict(type='Accuracy', topk=(1, 3))
-    test_evaluator = val_evaluator
     """, kind="config")
 
 
@@ -159,7 +159,6 @@ def test_validation_data_without_evaluation_gets_0x_implicit_accuracy():
     data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
     # TODO(mmcodemod): MMC503 0.x evaluated accuracy (top-1/5) when no evaluation was set, and 1.x needs an evaluator with val_dataloader; if another base of your configs sets the evaluation, delete this one (MMEngine rejects a key that two bases set)
     val_evaluator = dict(type='Accuracy', topk=(1, 5))
-    test_evaluator = val_evaluator
     """, kind="config")
 
 
@@ -172,7 +171,6 @@ def test_implicit_accuracy_in_a_child_needs_no_todo(tmp_path):
     _base_ = './base.py'
     data = dict(val=dict(type='CIFAR10', data_prefix='data/cifar10', test_mode=True))
     val_evaluator = dict(type='Accuracy', topk=(1, 5))
-    test_evaluator = val_evaluator
     """, kind="config", path=tmp_path / "child.py")
 
 
@@ -239,3 +237,18 @@ def test_save_best_carried_to_the_checkpoint_hook_needs_no_todo(tmp_path):
     test_evaluator = val_evaluator
     default_hooks = dict(checkpoint=dict(save_best='auto'))
     """, kind="config", path=tmp_path / "child.py")
+
+
+def test_test_evaluator_only_with_test_data():
+    check_transformed(RULE, """\
+    data = dict(
+        val=dict(type='ImageNet', data_prefix='v'),
+        test=dict(type='ImageNet', data_prefix='v'))
+    evaluation = dict(interval=1, metric='accuracy')
+    """, """\
+    data = dict(
+        val=dict(type='ImageNet', data_prefix='v'),
+        test=dict(type='ImageNet', data_prefix='v'))
+    val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    test_evaluator = val_evaluator
+    """, kind="config")

@@ -579,7 +579,7 @@ def test_unreadable_base_is_named_in_a_todo(tmp_path):
         _base_ = ['./missing.py']
         runner = dict(max_epochs=10)
     """, """\
-        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check train_cfg, val_cfg, test_cfg against it
+        # TODO(mmcodemod): MMC403 `_base_` file ./missing.py could not be read; check train_cfg against it
         _base_ = ['./missing.py']
         train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
         val_cfg = dict()
@@ -674,3 +674,21 @@ def test_single_scheduler_over_a_base_list_is_written_as_a_list(tmp_path):
     result = migrate(source, "MMC402", kind="config", path=child)
     assert "param_scheduler = [" in result
     assert "lr_config" not in result
+
+
+def test_no_validation_or_test_loop_without_that_data(tmp_path):
+    # MMEngine's Runner wants val_dataloader, val_cfg and val_evaluator all or none: a
+    # self-supervised config trains only, over a schedule that gives the default loops
+    (tmp_path / "schedule.py").write_text("runner = dict(type='EpochBasedRunner', max_epochs=200)\n")
+    (tmp_path / "data.py").write_text("data = dict(samples_per_gpu=32, train=dict(type='X'))\n")
+    check_transformed(LOOPS, """\
+        _base_ = ['./schedule.py', './data.py']
+    """, """\
+        _base_ = ['./schedule.py', './data.py']
+        val_cfg = None
+        test_cfg = None
+    """, kind="config", path=tmp_path / "leaf.py")
+    # with validation and test data the schedule's loops stand
+    (tmp_path / "data2.py").write_text(
+        "data = dict(train=dict(type='X'), val=dict(type='X'), test=dict(type='X'))\n")
+    check_noop(LOOPS, "_base_ = ['./schedule.py', './data2.py']\n", kind="config", path=tmp_path / "leaf2.py")
