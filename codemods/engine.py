@@ -26,7 +26,7 @@ from codemods.files import BadInput, Source, TooLarge, read_source
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules import select_rules
 from codemods.splice import Printer
-from codemods.todo import find_todos, without_header_duplicates
+from codemods.todo import PREFIX as TODO_PREFIX, find_todos, without_header_duplicates
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -61,6 +61,7 @@ class FileResult:
     changes: dict = field(default_factory=dict)
     todos: List[Tuple[int, str, str]] = field(default_factory=list)  # new TODOs (line, rule, msg)
     spans: List[Tuple[str, int, int]] = field(default_factory=list)
+    open_todos: int = 0  # TODO(mmcodemod) comments in the file as this run leaves it (if changed: new text)
     encoding: str = "utf-8"
     bom: bool = False
 
@@ -224,7 +225,15 @@ def prefiltered(path: Path, options: Options) -> Union[Source, FileResult]:
     if isinstance(source, FileResult):
         return source
     _, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
-    return source if prefilter.search(source.text, path) else FileResult(str(path), "unchanged")
+    return source if prefilter.search(source.text, path) else _unchanged(source)
+
+
+def _unchanged(source: Source, kind: str = "") -> FileResult:
+    return FileResult(str(source.path), "unchanged", kind=kind, open_todos=open_todos(source.text))
+
+
+def open_todos(text: str) -> int:
+    return text.count(TODO_PREFIX)
 
 
 def process_file(path: Path, options: Options, checked: bool = False) -> FileResult:
@@ -234,7 +243,7 @@ def process_file(path: Path, options: Options, checked: bool = False) -> FileRes
         return source
     rules, prefilter = _rules_and_regex(tuple(options.select), tuple(options.ignore))
     if not checked and not prefilter.search(source.text, path):
-        return FileResult(str(path), "unchanged")
+        return _unchanged(source)
     return migrate_source(source, rules, options)
 
 
@@ -249,7 +258,7 @@ def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> F
     except RuleError as exc:
         return FileResult(name, "failed", reason=f"{exc} (file left untouched; please report)")
     if migration.new == source.text:
-        return FileResult(name, "unchanged", kind=migration.kind)
+        return _unchanged(source, migration.kind)
     error = verify(migration.new, name)
     if error is not None:  # a safety net for the spliced printing: print the whole tree
         migration = migrate_text(source.text, source.path, rules, labels=options.labels, splice=False)
@@ -270,6 +279,7 @@ def migrate_source(source: Source, rules: Sequence[Rule], options: Options) -> F
         changes=migration.changes,
         todos=new_todos(source.text, migration.new),
         spans=migration.spans,
+        open_todos=open_todos(migration.new),
         encoding=source.encoding,
         bom=source.bom,
     )

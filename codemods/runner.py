@@ -55,7 +55,8 @@ class Totals:
     skipped: int = 0
     declined: int = 0
     refused: int = 0
-    todos: int = 0
+    todos: int = 0  # added by this run
+    open_todos: int = 0  # TODO(mmcodemod) comments in the files once this run is done
     rules: dict = field(default_factory=dict)
 
 
@@ -127,6 +128,7 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
             progress.step()
             _count(result, totals, console)
             outcome = sink.take(result, totals) if result.status == "changed" else None
+            totals.open_todos += _open_todos(result, outcome)
             for observer in observers:
                 observer.add(result, outcome or result.status)
     except KeyboardInterrupt:
@@ -153,6 +155,14 @@ def _results(files: Sequence[Path], options: engine.Options, jobs: int):
     notebooks = run_notebooks([f for f in files if is_notebook(f)], options, jobs)
     for path in files:
         yield next(notebooks) if is_notebook(path) else next(scripts)
+
+
+def _open_todos(result: engine.FileResult, outcome: Optional[str]) -> int:
+    """The file's TODO(mmcodemod) comments after the run: of the new text if it was (or would be)
+    written, else of the old one (the new text less the TODOs this run added)."""
+    if result.status == "changed" and outcome != "changed":
+        return result.open_todos - len(result.todos)
+    return result.open_todos
 
 
 def _outputs(settings: Settings) -> list:
@@ -369,8 +379,9 @@ def _summary(settings: Settings, totals: Totals, console: Console, seconds: floa
         parts.append(f"{totals.skipped} skipped")
     if totals.refused:
         parts.append(f"{totals.refused} refused (uncommitted changes; --allow-dirty writes them)")
-    todo = "TODO" if totals.todos == 1 else "TODOs"
-    console.err(f"mmcodemod: {', '.join(parts)}; {totals.todos} {todo} left for you; {seconds:.2f}s")
+    todo = "TODO" if totals.open_todos == 1 else "TODOs"
+    console.err(f"mmcodemod: {', '.join(parts)}; {totals.open_todos} {todo} left for you "
+                f"({totals.todos} new); {seconds:.2f}s")
     if settings.verbose and totals.rules:
         for rule_id, count in sorted(totals.rules.items()):
             console.err(f"  {rule_id}: {count} change(s)")

@@ -180,3 +180,12 @@ def test_real_process_with_workers_and_no_colour(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.count("+++ b/") == 20 and "\x1b[" not in proc.stdout + proc.stderr
     assert all(p.read_text() == OLD for p in (tmp_path / "pkg").iterdir())
+
+
+def test_the_summary_counts_the_todos_left_in_the_files_and_the_new_ones(tmp_path):
+    todo_file = "from mmcv.runner import auto_fp16\nfp16 = auto_fp16\n"  # kept, with a TODO
+    project(tmp_path, {"a.py": todo_file, "b.py": todo_file, "plain.py": "import os\n"})
+    first = invoke(["run", "."], tmp_path)
+    assert "2 TODOs left for you (2 new)" in first.stderr
+    again = invoke(["run", ".", "--check"], tmp_path)
+    assert again.exit_code == 0 and "2 TODOs left for you (0 new)" in again.stderr
