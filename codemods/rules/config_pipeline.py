@@ -14,6 +14,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import for_rule
+from codemods.config.model import assign_target
 from codemods.walk import child_nodes, iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules.selfsup import uses_data_source
@@ -91,11 +92,17 @@ train_pipeline = [
         if uses_data_source(module, ctx.path):
             return module  # MMSelfSup 0.x data: MMC601 migrates it
         evaluate = for_rule(module, ctx.path).evaluate
+        data_names = _data_names(module)
         body, removed, changes = [], [], 0
         for index, stmt in enumerate(module.body):
             within = set()
             if not _holds_pipeline(stmt, within):
                 body.append(stmt)  # a transformer pass would only rebuild it
+                continue
+            if not _feeds_data(stmt, data_names):
+                new = add_todo(stmt, self.id, NOT_DATA_TODO)
+                changes += new is not stmt
+                body.append(new)
                 continue
             visitor = _Pipelines(evaluate, within)
             body.append(stmt.visit(visitor))
@@ -106,6 +113,32 @@ train_pipeline = [
         ctx.record(self.id, changes)
         updated = module.with_changes(body=body)
         return _add_preprocessor(updated, removed, ctx) if removed else updated
+
+
+NOT_DATA_TODO = ("0.x transforms that the data does not use (a hook's or your code's?): left as "
+                 "they are; 1.2 pipelines have other transforms, and their Normalize is the model's "
+                 "data_preprocessor: port this list by hand")
+_DATA_KEYS = ("data", "train_dataloader", "val_dataloader", "test_dataloader")
+
+
+def _data_names(module: cst.Module) -> Optional[set]:
+    """Names the file's data statements use (None if it has none: its pipelines may be for the
+    data of another file)."""
+    found = None
+    for stmt in module.body:
+        if assign_target(stmt) in _DATA_KEYS:
+            found = found or set()
+            found.update(n.value for n in iter_nodes(stmt, layout=False) if type(n) is cst.Name)
+    return found
+
+
+def _feeds_data(stmt, data_names: Optional[set]) -> bool:
+    """Is this statement's pipeline (likely) one of the data's? Only a variable the data here
+    does not use, and not named like one (train_pipeline, test_pipeline_x), is not."""
+    target = assign_target(stmt)
+    if data_names is None or target is None or target in _DATA_KEYS or target in data_names:
+        return True
+    return target.startswith(("train", "val", "test")) and "pipeline" in target
 
 
 # ---------------------------------------------------------------- data_preprocessor
