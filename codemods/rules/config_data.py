@@ -356,7 +356,18 @@ def convert_dataset(node, type_of, split: str, base=None):
     if name in SPLIT_BY_ROOT | FOLDER_DATASETS | {"CUB", "VOC"}:  # a user's own may take it
         node, todos = _file_client(node)
     new, notes = _by_type(node, name, partial, split)
-    return new, todos + notes
+    return new, todos + notes + _replaced_base(base, name, split)
+
+
+def _replaced_base(base, name: Optional[str], split: str) -> List[str]:
+    """A dataset of another type over a base's: both versions merge it into the base's dataset,
+    whose 1.2 form has keys (data_root, split, ...) the 0.x one had not."""
+    kind = base.get("type") if isinstance(base, dict) else None
+    if not isinstance(kind, str) or name is None or kind.split(".")[-1] == name:
+        return []
+    return [f"data.{split} is a {name} over the base's {kind.split('.')[-1]}: it is merged into the "
+            f"base's dataset, so the base's 1.2 keys (data_root, split, ...) still apply; if {name} "
+            "takes other arguments, add _delete_=True and set all of them here"]
 
 
 def _file_client(node):

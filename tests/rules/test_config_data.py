@@ -5,7 +5,7 @@ Expected outputs follow the guide's `data` table and the 1.2 dataset classes (mm
 """
 import pytest
 
-from tests.util import check_noop, check_transformed
+from tests.util import check_noop, check_transformed, migrate
 
 RULE = "MMC501"
 
@@ -415,3 +415,20 @@ def test_a_comment_after_data_stays_above_the_dataloaders():
         dataset=dict(type='CIFAR10', data_root='data/c', split='train'),
         sampler=dict(type='DefaultSampler', shuffle=True))
     """, kind="config")
+
+
+def test_a_dataset_of_another_type_over_the_base_gets_a_todo(tmp_path):
+    (tmp_path / "base.py").write_text(
+        "data = dict(samples_per_gpu=32, train=dict(type='ImageNet', data_prefix='data/imagenet/train'))\n")
+    result = migrate("""\
+    _base_ = ['./base.py']
+    data = dict(train=dict(type='MyDataset', data_prefix='data/mine', ann_file='mine.txt'))
+    """, RULE, "config", tmp_path / "child.py")
+    assert ("MMC501 data.train is a MyDataset over the base's ImageNet: it is merged into the "
+            "base's dataset") in result
+    # the same type: an ordinary override
+    result = migrate("""\
+    _base_ = ['./base.py']
+    data = dict(train=dict(type='ImageNet', data_prefix='data/other/train'))
+    """, RULE, "config", tmp_path / "child2.py")
+    assert "over the base's" not in result and "train_dataloader" in result
