@@ -35,17 +35,21 @@ def might_be_config(text: str) -> bool:
 
 
 _CONTAINERS = frozenset({"dict", "list", "tuple", "set"})
+MANY_KEYS = 4
 
 
 def _top_level(module: cst.Module):
-    """Names assigned at top level, and whether the top level runs code: a function or class
-    definition, a call on its own that is not a method of an assigned name (`train_model(...)`),
-    or a known key built by a call other than `dict(...)` (`model = build_classifier(model)`,
-    `runner = Runner.from_cfg(cfg)`)."""
+    """Names assigned at top level; whether the top level runs code: a call on its own that is
+    not a method of an assigned name (`train_model(...)`), a known key built by a call other than
+    `dict(...)` (`model = build_classifier(model)`, `runner = Runner.from_cfg(cfg)`), an
+    `if __name__ == '__main__':`; and whether it defines functions or classes, or imports a
+    framework (a config may define a helper; a script imports what it runs)."""
     names = []
-    runs = False
+    runs = defines = imports = False
     for stmt in module.body:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            defines = True
+        elif isinstance(stmt, cst.If) and _is_main_guard(stmt.test):
             runs = True
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -58,7 +62,27 @@ def _top_level(module: cst.Module):
                 found = [t.target.value for t in targets if isinstance(t.target, cst.Name)]
                 names += found
                 runs |= any(n in CONFIG_KEYS for n in found) and _built(small.value)
-    return names, runs
+            elif isinstance(small, (cst.Import, cst.ImportFrom)):
+                imports |= _imports_framework(small)
+    return names, runs, defines, imports
+
+
+_FRAMEWORKS = frozenset({"mmcls", "mmcv", "mmselfsup", "mmengine", "mmpretrain", "torch"})
+
+
+def _imports_framework(small) -> bool:
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return False
+        modules = [small.module]
+    else:
+        modules = [alias.name for alias in small.names]
+    return any(_root(m) in _FRAMEWORKS for m in modules)
+
+
+def _is_main_guard(test) -> bool:
+    return isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) \
+        and test.left.value == "__name__"
 
 
 def _root(func) -> Optional[str]:
@@ -74,10 +98,12 @@ def _built(value) -> bool:
 
 def classify(module: cst.Module, path: Optional[PurePath] = None) -> str:
     """Return "config" or "code" for a parsed file."""
-    names, runs = _top_level(module)
+    names, runs, defines, imports = _top_level(module)
     if "_base_" in names:
         return "config"
     known = {n for n in names if n in CONFIG_KEYS}
+    # a helper function in a config of many keys that imports no framework still leaves a config
+    runs |= defines and (len(known) < MANY_KEYS or imports)
     # `_base_` folders hold the one-key configs (`model = dict(...)`) that other configs inherit
     in_configs_dir = path is not None and bool({"configs", "_base_"} & set(PurePath(path).parts))
     if not runs and (len(known) >= 2 or (in_configs_dir and known)):

@@ -181,6 +181,10 @@ def test_new_todos_ignores_existing_ones():
     # what a script looks like once migrated: two known keys, one built by a call
     "model = init_model(cfg)\nrunner = Runner.from_cfg(cfg)\n",
     "model = dict(type='X')\nruntime = 1\nevaluation = dict(interval=1)\ntrain(model)\n",
+    # many keys, but a script: it imports what it runs, or has a main guard
+    "import torch\nmodel = dict(a=1)\ndata = dict(b=2)\noptimizer = dict(c=3)\nrunner = dict(d=4)\n"
+    "def main():\n    pass\n",
+    "model = dict(a=1)\ndata = dict(b=2)\n\nif __name__ == '__main__':\n    print(model)\n",
 ])
 def test_ordinary_code_is_not_a_config(text):
     assert classify(cst.parse_module(text), Path("src/train.py")) == "code"
@@ -193,6 +197,9 @@ def test_ordinary_code_is_not_a_config(text):
     ("import os\nwork_dir = './w'\nmodel = dict(type='X', pretrained=os.environ.get('W'))\n", "x.py"),
     ("model = dict(type='X')\ntrain_pipeline = list()\n", "x.py"),
     ("train_pipeline = [dict(type='A')]\ntrain_pipeline.append(dict(type='B'))\ndata = dict(x=1)\n", "x.py"),
+    # a config with a helper function (and no framework import)
+    ("import os\ndef slide(n):\n    return [n]\nmodel = dict(a=1)\ndata = dict(b=slide(2))\n"
+     "optimizer = dict(c=3)\nrunner = dict(d=4)\n", "x.py"),
 ])
 def test_configs_are_configs(text, path):
     assert classify(cst.parse_module(text), Path(path)) == "config"
