@@ -356,7 +356,21 @@ def convert_dataset(node, type_of, split: str, base=None):
     if name in SPLIT_BY_ROOT | FOLDER_DATASETS | {"CUB", "VOC"}:  # a user's own may take it
         node, todos = _file_client(node)
     new, notes = _by_type(node, name, partial, split)
-    return new, todos + notes + _replaced_base(base, name, split)
+    return new, todos + notes + _replaced_base(base, name, split) + _rooted_paths(node, new, partial, base, split)
+
+
+def _rooted_paths(node, new, partial: bool, base, split: str) -> List[str]:
+    """Paths of a partial override that stay as written: 0.x read them from the working
+    directory, 1.2 joins them to the data_root that the base's 1.2 dataset sets."""
+    if not partial or not isinstance(base, dict) or dp.kwarg(new, "data_root") is not None:
+        return []
+    paths = [key for key in ("data_prefix", "ann_file") if dp.kwarg(node, key) is not None]
+    if not paths:
+        return []
+    verb = "was" if len(paths) == 1 else "were"
+    return [f"data.{split}.{' and '.join(paths)} {verb} read from the working directory in 0.x; "
+            "1.2 joins them to the base's data_root: set data_root here (data_root='' keeps "
+            "these paths as written) and check the base's split"]
 
 
 def _replaced_base(base, name: Optional[str], split: str) -> List[str]:

@@ -432,3 +432,27 @@ def test_a_dataset_of_another_type_over_the_base_gets_a_todo(tmp_path):
     data = dict(train=dict(type='ImageNet', data_prefix='data/other/train'))
     """, RULE, "config", tmp_path / "child2.py")
     assert "over the base's" not in result and "train_dataloader" in result
+
+
+def test_paths_of_a_partial_override_get_a_todo_about_the_base_root(tmp_path):
+    (tmp_path / "base.py").write_text(
+        "data = dict(samples_per_gpu=32, val=dict(type='ImageNet', data_prefix='data/imagenet/val',"
+        " ann_file='data/imagenet/meta/val.txt'))\n")
+    result = migrate("""\
+    _base_ = ['./base.py']
+    data = dict(val=dict(ann_file='data/flood/val.txt'))
+    """, RULE, "config", tmp_path / "child.py")
+    assert ("MMC501 data.val.ann_file was read from the working directory in 0.x; "
+            "1.2 joins them to the base's data_root") in result
+    # both paths given: they get a data_root of their own, nothing to say
+    result = migrate("""\
+    _base_ = ['./base.py']
+    data = dict(val=dict(data_prefix='data/flood/val', ann_file='data/flood/val.txt'))
+    """, RULE, "config", tmp_path / "child3.py")
+    assert "data_root='data/flood'" in result and "working directory" not in result
+    # no path set: nothing to say
+    result = migrate("""\
+    _base_ = ['./base.py']
+    data = dict(samples_per_gpu=8)
+    """, RULE, "config", tmp_path / "child2.py")
+    assert "working directory" not in result
