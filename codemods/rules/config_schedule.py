@@ -568,10 +568,12 @@ class EmptyLoopKey(Derived):
     has no such split (a self-supervised one has no `val`) sets the loop to None over it."""
 
     needs = ("runner", "total_epochs")
-    reads = ("data",)
 
     def __init__(self, key: str, split: str) -> None:
         self.key, self.split = key, split
+        # read, so not kept as "written in 1.x form": next to a 0.x runner, a `test_cfg = {}`
+        # is the 0.x model's test settings (MMC604), not a loop
+        self.reads = ("data", key)
 
     def convert(self, old, notes):
         data = old["data"]

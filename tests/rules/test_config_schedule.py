@@ -692,3 +692,17 @@ def test_no_validation_or_test_loop_without_that_data(tmp_path):
     (tmp_path / "data2.py").write_text(
         "data = dict(train=dict(type='X'), val=dict(type='X'), test=dict(type='X'))\n")
     check_noop(LOOPS, "_base_ = ['./schedule.py', './data2.py']\n", kind="config", path=tmp_path / "leaf2.py")
+
+
+def test_an_old_model_test_cfg_next_to_a_runner_is_the_loop_as_the_data_wants_it():
+    # 0.x `test_cfg = {}` were model settings; with no test data the loop must be None
+    check_transformed(LOOPS, """\
+        test_cfg = {}
+        data = dict(train=dict(type='X'), val=dict(type='X'))
+        runner = dict(type='EpochBasedRunner', max_epochs=10)
+    """, """\
+        test_cfg = None
+        data = dict(train=dict(type='X'), val=dict(type='X'))
+        train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
+        val_cfg = dict()
+    """, kind="config")
