@@ -43,6 +43,13 @@ def _wrapper_order(wrapper: dict) -> dict:
     return {k: wrapper[k] for k in sorted(wrapper, key=lambda k: rank.get(k, len(order)))}
 
 
+def _several_optimizers(optimizer: dict) -> bool:
+    """`optimizer=dict(backbone=dict(type='SGD', ...), head=dict(type='Adam', ...))` (mmcv's
+    build_optimizers took one per sub-module)."""
+    return "type" not in optimizer and bool(optimizer) and all(
+        isinstance(v, dict) and "type" in v for v in optimizer.values())
+
+
 class OptimWrapperKey(Derived):
     key = "optim_wrapper"
     sources = ("optimizer", "optimizer_config", "fp16")
@@ -56,6 +63,11 @@ class OptimWrapperKey(Derived):
         optimizer = _dict(optimizer)
         if optimizer is None:
             notes.append("`optimizer` is not a readable dict; nest it under `optim_wrapper`")
+            return MISSING
+        if _several_optimizers(optimizer):
+            notes.append(f"`optimizer` holds several optimizers ({', '.join(map(str, optimizer))}): 1.x "
+                         "wants optim_wrapper=dict(<name>=dict(type='OptimWrapper', optimizer=...), ...) "
+                         "with an optim wrapper constructor that builds them; write it by hand")
             return MISSING
         wrapper = {"type": "OptimWrapper", "optimizer": optimizer}
         for key in ("paramwise_cfg", "constructor"):  # options of the wrapper now

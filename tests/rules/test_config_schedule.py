@@ -706,3 +706,13 @@ def test_an_old_model_test_cfg_next_to_a_runner_is_the_loop_as_the_data_wants_it
         train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
         val_cfg = dict()
     """, kind="config")
+
+
+def test_several_optimizers_get_a_todo_and_stay():
+    source = """\
+        optimizer = dict(classifier_opt=dict(type='SGD', lr=0.1), meta_opt=dict(type='Adam', lr=1e-3))
+        optimizer_config = dict(grad_clip=None)
+    """
+    result = migrate(source, "MMC401", "config")
+    assert "`optimizer` holds several optimizers (classifier_opt, meta_opt)" in result
+    assert "optimizer = dict(classifier_opt=dict(type='SGD', lr=0.1)" in result and "\noptim_wrapper =" not in result
