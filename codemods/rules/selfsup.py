@@ -322,7 +322,7 @@ def convert_loader(data: dict, split: str, todos: List[str]):
     if "workers_per_gpu" in data:
         loader["num_workers"] = data["workers_per_gpu"]
     for key in LOADER_KEYS:
-        if key in data:
+        if key in data and not (key == "drop_last" and split != "train"):  # 0.x validated all
             loader[key] = data[key]
     loader.setdefault("persistent_workers", True)
     loader["sampler"] = {"type": "DefaultSampler", "shuffle": split == "train"}

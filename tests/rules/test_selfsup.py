@@ -848,3 +848,19 @@ def test_a_data_source_behind_a_name_is_still_found(source):
 
     assert uses_data_source(cst.parse_module(source), None)
     assert not uses_data_source(cst.parse_module(source.replace("data_source", "other_key")), None)
+
+
+def test_drop_last_stays_with_the_training_loader():
+    # MMSelfSup 0.x validation loaders always kept the last batch (drop_last=False)
+    result = migrate("""\
+        data = dict(
+            samples_per_gpu=32,
+            drop_last=True,
+            train=dict(type='SingleViewDataset', data_source=dict(type='ImageNet', data_prefix='d/train'),
+                       pipeline=[]),
+            val=dict(type='SingleViewDataset', data_source=dict(type='ImageNet', data_prefix='d/val'),
+                     pipeline=[]))
+        """, "MMC601", "config")
+    train = result[result.index("train_dataloader"):result.index("val_dataloader")]
+    val = result[result.index("val_dataloader"):]
+    assert "drop_last=True" in train and "drop_last" not in val
