@@ -119,6 +119,8 @@ class DefaultHooksKey(Derived):
         for key in CHECKPOINT_OPTIONS:
             if key in config:
                 hook[key] = config.pop(key)
+        if hook.get("out_dir") == "":  # mmcv read an empty out_dir as work_dir, MMEngine only None
+            del hook["out_dir"]
         if config:
             notes.append(f"checkpoint_config options {', '.join(map(str, config))} have no "
                          "CheckpointHook equivalent and were dropped")

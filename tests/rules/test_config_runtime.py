@@ -393,3 +393,12 @@ def test_an_iteration_based_runner_makes_the_hooks_count_iterations(tmp_path):
         test_cfg = dict()
         default_hooks = dict(checkpoint=dict(interval=2))
     """, kind="config", path=tmp_path / "leaf2.py")
+
+
+def test_an_empty_checkpoint_out_dir_is_the_work_dir():
+    # mmcv's CheckpointHook saved to work_dir for any empty out_dir; MMEngine's only for None
+    from tests.util import migrate
+
+    result = migrate("checkpoint_config = dict(interval=5, out_dir='')\nlog_config = dict(interval=10)\n",
+                     HOOKS, "config")
+    assert "checkpoint=dict(type='CheckpointHook', interval=5)," in result and "out_dir" not in result
