@@ -403,6 +403,10 @@ def _random_grayscale(call):
     # 0.x kept the number of channels (r == g == b); mmcv 2.x does that with keep_channels=True
     if kwarg(new, "keep_channels") is None:
         new = set_kwarg(new, "keep_channels", expr("True"))
+    # 0.x weighted the array's channels as mmcv.rgb2gray does (0.299, 0.587, 0.114); mmcv 2.x
+    # averages them unless told
+    if kwarg(new, "channel_weights") is None:
+        new = set_kwarg(new, "channel_weights", expr("(0.299, 0.587, 0.114)"))
     return _same(call, new)
 
 

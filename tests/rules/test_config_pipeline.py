@@ -125,7 +125,7 @@ def test_inline_normalize_and_argument_renames():
         dict(type='ResizeEdge', scale=256, edge='long', backend='pillow'),
         dict(type='Resize', scale=510),
         dict(type='RandomFlip', prob=0.5),
-        dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
+        dict(type='RandomGrayscale', prob=0.2, keep_channels=True, channel_weights=(0.299, 0.587, 0.114)),
         dict(type='Lighting', eigval=[1, 2, 3], eigvec=[[1]], to_rgb=True),
         dict(type='Albumentations', transforms=[]),
         dict(type='PackInputs')
