@@ -754,14 +754,16 @@ class _Transformer(_Scoped, TodoTransformer):
         func = node.func
         if isinstance(func, cst.Name) and func.value in ("hasattr", "getattr", "setattr"):
             if len(node.args) >= 2 and self.names.imap.qualified(func) is None:
-                return self._keyed(node, node.args[0].value, 1, first_only=func.value != "setattr")
+                return self._keyed(node, node.args[0].value, 1, first_only=func.value != "setattr",
+                                   exists=func.value == "hasattr")
         if isinstance(func, cst.Attribute) and func.attr.value in ("pop", "setdefault") and node.args:
             return self._keyed(node, func.value, 0, first_only=False, method=True)
         return False
 
-    def _keyed(self, node: cst.Call, target, index: int, first_only: bool, method: bool = False) -> bool:
+    def _keyed(self, node: cst.Call, target, index: int, first_only: bool, method: bool = False,
+               exists: bool = False) -> bool:
         key = string_key(node.args[index].value)
-        found = self._mapped_key(target, key, first_only) if key is not None else None
+        found = self._mapped_key(target, key, first_only, exists) if key is not None else None
         if found is None:
             return False
         if found is not TODO_ADDED:
@@ -780,7 +782,7 @@ class _Transformer(_Scoped, TodoTransformer):
         if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)):
             return True
         key = string_key(node.left)
-        found = self._mapped_key(node.comparisons[0].comparator, key) if key is not None else None
+        found = self._mapped_key(node.comparisons[0].comparator, key, exists=True) if key is not None else None
         if found is None:
             return True
         if found is not TODO_ADDED:
@@ -789,10 +791,12 @@ class _Transformer(_Scoped, TodoTransformer):
             self.replace[node] = node.with_changes(left=_string(new_key, node.left), comparisons=[comparison])
         return False
 
-    def _mapped_key(self, target, key: str, first_only: bool = True):
+    def _mapped_key(self, target, key: str, first_only: bool = True, exists: bool = False):
         """`key` looked up on `target`: None if not a 0.x key of a config, TODO_ADDED, or the
         1.x (parent expression, key). `first_only`: a key that became several may be read from
-        the first (hasattr, in) but not changed (pop, setdefault, setattr)."""
+        the first (hasattr, in) but not changed (pop, setdefault, setattr). `exists`: only its
+        presence is asked (hasattr, in): a split's dataset is there when its dataloader is, and
+        asking the loader that may be missing would raise."""
         if self._root(target):
             root, segments = target, []
         else:
@@ -809,6 +813,8 @@ class _Transformer(_Scoped, TodoTransformer):
             self.todo(_message(plan, keys))
             return TODO_ADDED
         new = plan.paths[0]
+        if exists and len(new) == 2 and new[0].endswith("_dataloader") and new[1] == "dataset":
+            new = new[:1]  # `hasattr(cfg.data, 'test')` -> `hasattr(cfg, 'test_dataloader')`
         self.count += 1
         return (rebuild(root, segments, new[:-1]) if len(new) > 1 else root), new[-1]
 

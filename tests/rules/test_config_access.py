@@ -308,6 +308,10 @@ HEAD = "from mmengine.config import Config\ncfg = Config.fromfile(path)\n"
     ("ok = 'topk' in cfg.evaluation.metric_options", "ok = 'topk' in cfg.val_evaluator"),
     ("ok = 'samples_per_gpu' in cfg.data", "ok = 'batch_size' in cfg.train_dataloader"),
     ("ok = hasattr(cfg.data.train.dataset, 'pipeline')", "ok = hasattr(cfg.train_dataloader.dataset.dataset, 'pipeline')"),
+    # is there a test split: is there a test dataloader (asking it for `dataset` would raise)
+    ("ok = hasattr(cfg.data, 'test')", "ok = hasattr(cfg, 'test_dataloader')"),
+    ("ok = 'val' in cfg.data", "ok = 'val_dataloader' in cfg"),
+    ("d = getattr(cfg.data, 'test')", "d = getattr(cfg.test_dataloader, 'dataset')"),
     ("del cfg.optimizer_config.grad_clip", "del cfg.optim_wrapper.clip_grad"),
     # augmented assignments
     ("cfg.optimizer.lr, cfg.runner.max_epochs = lr, n", "cfg.optim_wrapper.optimizer.lr, cfg.train_cfg.max_epochs = lr, n"),
