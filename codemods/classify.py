@@ -12,6 +12,8 @@ from typing import Optional
 
 import libcst as cst
 
+from codemods.walk import chain_root
+
 CONFIG_KEYS = frozenset(
     """model data optimizer optimizer_config lr_config momentum_config runner evaluation
     checkpoint_config log_config dist_params log_level load_from resume_from workflow
@@ -56,7 +58,7 @@ def _top_level(module: cst.Module):
         for small in stmt.body:
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 # `train_pipeline.append(...)` edits a key, as configs do; a function runs code
-                runs |= _root(small.value.func) not in names
+                runs |= chain_root(small.value.func) not in names
             elif isinstance(small, (cst.Assign, cst.AnnAssign)):
                 targets = small.targets if isinstance(small, cst.Assign) else [small]
                 found = [t.target.value for t in targets if isinstance(t.target, cst.Name)]
@@ -77,18 +79,12 @@ def _imports_framework(small) -> bool:
         modules = [small.module]
     else:
         modules = [alias.name for alias in small.names]
-    return any(_root(m) in _FRAMEWORKS for m in modules)
+    return any(chain_root(m) in _FRAMEWORKS for m in modules)
 
 
 def _is_main_guard(test) -> bool:
     return isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) \
         and test.left.value == "__name__"
-
-
-def _root(func) -> Optional[str]:
-    while isinstance(func, (cst.Attribute, cst.Subscript)):
-        func = func.value
-    return func.value if isinstance(func, cst.Name) else None
 
 
 def _built(value) -> bool:

@@ -37,11 +37,12 @@ class ImportMap:
         self.package = package  # of a file inside an mmcls / mmselfsup tree (`fork_package`)
 
     @classmethod
-    def from_module(cls, module: cst.Module, quiet=frozenset()) -> "ImportMap":
-        """`quiet`: ids of statements known to hold no import (not entered)."""
+    def from_module(cls, module: cst.Module, quiet=frozenset(), package=None) -> "ImportMap":
+        """`quiet`: ids of statements known to hold no import (not entered); `package`: see
+        `fork_package`."""
         collector = _Collector()
         look(module, collector, quiet)
-        return cls(collector.names)
+        return cls(collector.names, package)
 
     def resolved(self, node: cst.CSTNode) -> Optional[str]:
         """`qualified`, with a relative import of a file inside an mmcls / mmselfsup tree made

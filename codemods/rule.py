@@ -44,8 +44,7 @@ class Context:
         from codemods.importmap import ImportMap, fork_package
 
         if self._import_map_code is not module:
-            self._import_map = ImportMap.from_module(module, self.quiet(("import",)))
-            self._import_map.package = fork_package(self.path)
+            self._import_map = ImportMap.from_module(module, self.quiet(("import",)), fork_package(self.path))
             self._import_map_code = module
         return self._import_map
 

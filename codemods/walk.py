@@ -8,7 +8,7 @@ classified once each (CSTNode is an ABC, so `isinstance` on it is slow): not a n
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import libcst as cst
 
@@ -51,6 +51,13 @@ def node_kind(kind: type) -> int:
             found = LAYOUT if issubclass(kind, LAYOUT_TYPES) else CODE
         _KINDS[kind] = found
     return found
+
+
+def chain_root(expr) -> Optional[str]:
+    """The name an attribute / subscript chain starts from (`x` of `x.a[0].b`), else None."""
+    while isinstance(expr, (cst.Attribute, cst.Subscript)):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
 
 
 def is_instance(node, classes) -> bool:

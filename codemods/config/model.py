@@ -21,7 +21,7 @@ from codemods.config.merge import merge
 from codemods.config.values import MISSING, Evaluator, Unknown, detached
 from codemods.cstparse import parse_module
 from codemods.files import BadInput, read_source
-from codemods.walk import iter_nodes
+from codemods.walk import chain_root, iter_nodes
 
 # real path -> the first module seen (the user's original): its tree, or its text once many trees
 # are held (a tree takes ~40x the memory of its text, and printing it costs about a parse)
@@ -76,16 +76,10 @@ def _bound_names(node) -> List[str]:
     found = []
     for n in iter_nodes(node, layout=False):
         if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.Del)):
-            found.append(_root(n.target))
+            found.append(chain_root(n.target))
         elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute):
-            found.append(_root(n.func.value))
+            found.append(chain_root(n.func.value))
     return [n for n in found if n]
-
-
-def _root(expr) -> Optional[str]:
-    while isinstance(expr, (cst.Attribute, cst.Subscript)):
-        expr = expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
 
 
 class ConfigFile:

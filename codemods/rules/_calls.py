@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 import libcst as cst
 
 from codemods.importmap import ImportMap, dotted, relative_module
-from codemods.walk import EXPRESSION_PARTS, look
+from codemods.walk import EXPRESSION_PARTS, iter_nodes, look
 from codemods.rules._scopes import statements
 
 OLD_PACKAGES = ("mmcls", "mmselfsup")
@@ -137,6 +137,15 @@ def has_star_args(call: cst.Call) -> bool:
 
 def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+def attribute_targets(node: cst.CSTNode):
+    """(name, attribute) of every `name.attribute = ...` (also `+=`, `: T =`) below `node`."""
+    for found in iter_nodes(node, layout=False):
+        if type(found) in (cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
+            target = found.target
+            if type(target) is cst.Attribute and type(target.value) is cst.Name:
+                yield target.value.value, target.attr.value
 
 
 def root_name(node: cst.BaseExpression) -> Optional[str]:

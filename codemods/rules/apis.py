@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods.walk import EXPRESSION_PARTS, LEAVES, iter_nodes, look
+from codemods.walk import EXPRESSION_PARTS, LEAVES, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
 from codemods.rules._calls import visit_only
@@ -600,14 +600,7 @@ class InitModelAttributes(Rule):
 def _set_attributes(module: cst.Module) -> Set[Tuple[str, str]]:
     """(variable, attribute) pairs the file assigns, like `model.CLASSES = [...]`: reading the
     1.2 place while the script sets the old one would mix the two, so neither is rewritten."""
-    found = set()
-    for node in iter_nodes(module, layout=False):
-        if type(node) is cst.AssignTarget or type(node) is cst.AugAssign:
-            target = node.target
-            if type(target) is cst.Attribute and type(target.value) is cst.Name \
-                    and target.attr.value in _MODEL_ATTRIBUTES:
-                found.add((target.value.value, target.attr.value))
-    return found
+    return {(name, attr) for name, attr in _calls.attribute_targets(module) if attr in _MODEL_ATTRIBUTES}
 
 
 class _InitModelCalls(TodoTransformer):

@@ -17,6 +17,7 @@ from codemods.config import for_rule
 from codemods.config.model import assign_target
 from codemods.walk import child_nodes, iter_nodes
 from codemods.rule import CONFIG, Context, Rule
+from codemods.rules.config_data import SPLITS
 from codemods.rules.selfsup import uses_data_source
 from codemods.rules.imports import without_header_duplicates
 from codemods.todo import TodoTransformer, add_todo
@@ -118,7 +119,7 @@ train_pipeline = [
 NOT_DATA_TODO = ("0.x transforms that the data does not use (a hook's or your code's?): left as "
                  "they are; 1.2 pipelines have other transforms, and their Normalize is the model's "
                  "data_preprocessor: port this list by hand")
-_DATA_KEYS = ("data", "train_dataloader", "val_dataloader", "test_dataloader")
+_DATA_KEYS = ("data", *(f"{split}_dataloader" for split in SPLITS))
 
 
 def _data_names(module: cst.Module) -> Optional[set]:

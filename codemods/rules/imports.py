@@ -33,8 +33,6 @@ from codemods.walk import child_nodes
 RULE_ID = "MMC101"
 MAX_LINE = 99
 
-# Relative imports are only resolved in files that live inside one of these packages.
-
 
 def _fork_words():
     import re
@@ -757,13 +755,10 @@ class _Rewrite(TodoTransformer):
         """`@HEADS.register_module` without a call: mmcv 1.x took it, MMEngine's registries raise
         a TypeError on import. Written as a call, as every 1.x registry wants it."""
         target = original_node.decorator
-        if type(target) is cst.Attribute and target.attr.value == "register_module":
-            root = target.value
-            while type(root) is cst.Attribute:
-                root = root.value
-            if type(root) is cst.Name and root.value in self.c.names:
-                self.count += 1
-                return updated_node.with_changes(decorator=cst.Call(func=updated_node.decorator))
+        if type(target) is cst.Attribute and target.attr.value == "register_module" \
+                and _calls.root_name(target) in self.c.names:
+            self.count += 1
+            return updated_node.with_changes(decorator=cst.Call(func=updated_node.decorator))
         return updated_node
 
     def leave_Attribute(self, original_node, updated_node):

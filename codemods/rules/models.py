@@ -24,7 +24,7 @@ from codemods.rules._calls import visit_only
 from codemods.rules._mmclasses import ALGORITHM, CLASSIFIER, HEAD, SELFSUP_HEAD, class_kinds
 from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer, todo_text
-from codemods.walk import LEAVES, iter_nodes
+from codemods.walk import LEAVES
 
 GUIDE = "模块变动 / mmpretrain.models"
 RENAMES = {"forward_train": "loss", "simple_test": "predict"}
@@ -48,13 +48,7 @@ def _methods(node: cst.ClassDef) -> Set[str]:
 def _taken(node: cst.ClassDef) -> Set[str]:
     """Names a method of the class cannot take: its methods, and what it sets on `self`
     (`self.loss = build_loss(...)`: a method `loss` would hide that module)."""
-    names = _methods(node)
-    for found in iter_nodes(node.body, layout=False):
-        if type(found) is cst.AssignTarget or type(found) is cst.AnnAssign:
-            target = found.target
-            if type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self":
-                names.add(target.attr.value)
-    return names
+    return _methods(node) | {attr for name, attr in _calls.attribute_targets(node.body) if name == "self"}
 
 
 def _class_renames(node: cst.ClassDef, kind: str) -> Dict[str, str]:
@@ -245,7 +239,7 @@ class MethodRenames(Rule):
         kinds = class_kinds(module, imap)
         models = _model_variables(module, imap, {node.name.value for node in kinds})
         # a model called with return_loss (0.x forward) is one whatever made it (a wrapper, a parameter)
-        loss_calls = _calls.marked(module, _passes_return_loss, LEAVES)
+        loss_calls = _calls.marked(module, _passes_return_loss, LEAVES, ctx.quiet(("return_loss",)))
         if not kinds and not models and not loss_calls:
             return module
         renamer = _Renamer(kinds, ctx, models, imap)
