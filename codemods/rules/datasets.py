@@ -129,8 +129,10 @@ class DatasetMethods(Rule):
     )
 
     def applies_to(self, kind: str, text: str) -> bool:
-        # ...and a file without one of the members it marks has nothing for this rule.
-        return super().applies_to(kind, text) and any(name in text for name in TODOS)
+        return super().applies_to(kind, text) and _may_mark(text)
+
+    def under_path_trigger(self, kind: str, path, text: str) -> bool:
+        return super().under_path_trigger(kind, path, text) and _may_mark(text)
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
@@ -142,6 +144,14 @@ class DatasetMethods(Rule):
         updated = visit_only(module, _Marker(imap, ctx), wanted)
         # Every TODO is recorded: nothing recorded, nothing changed (and no new text to make).
         return updated if ctx.changes.get(RULE_ID, 0) != before else module
+
+
+def _may_mark(text: str) -> bool:
+    """False when `text` has nothing for this rule: none of the members it marks, or no name a
+    dataset class could derive from or register with (`_dataset_kind` resolves names that the
+    file must spell, in an import or in the class statement)."""
+    return any(name in text for name in TODOS) and (
+        "DATASETS" in text or any(name in text for name in DATASET_CLASSES))
 
 
 def _member(node) -> bool:

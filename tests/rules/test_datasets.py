@@ -133,3 +133,20 @@ def test_a_dataset_of_an_mmcls_fork_imported_relatively_gets_todos():
     check_transformed(RULE, before, after, path=Path("proj/mmcls/datasets/leaves.py"))
     # the same relative import outside an mmcls tree is somebody else's BaseDataset
     check_noop(RULE, before, path=Path("proj/mydata/leaves.py"))
+
+
+def test_the_rule_skips_files_that_name_no_dataset_base_or_registry():
+    from pathlib import Path
+
+    from codemods.rules import get_rule
+
+    rule = get_rule(RULE)
+    fork = Path("proj/mmcls/models/heads/head.py")
+    head = "from .base_head import BaseHead\n\nclass Head(BaseHead):\n    def evaluate(self):\n        pass\n"
+    assert not rule.under_path_trigger("code", fork, head)
+    assert not rule.applies_to("code", "import mmcls\n" + head)
+    # the names `_dataset_kind` resolves, spelt in an import or a class statement, let it run
+    for spelling in ("from .builder import DATASETS\n", "from .base_dataset import BaseDataset\n",
+                     "from mmcls.datasets import CIFAR10 as C\n"):
+        assert rule.under_path_trigger("code", fork, spelling + head)
+        assert rule.applies_to("code", "import mmcls\n" + spelling + head)
