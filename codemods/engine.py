@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -301,8 +301,10 @@ def _process_chunk(args) -> List[FileResult]:
     return [process_file(Path(p), options, checked=True) for p in paths]
 
 
-def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResult]:
-    """Yield one result per path, in input order.
+def run(paths: Sequence[Path], options: Options, jobs: int,
+        arrived: Optional[Callable[[FileResult], None]] = None) -> Iterator[FileResult]:
+    """Yield one result per path, in input order. `arrived`, if given, is called with results of
+    worker processes as soon as they are here, before the results ahead of them in that order.
 
     With one job, each file is read, prefiltered and migrated in turn. Else the cheap prefilter
     runs here first and only the files that need the rules go to `jobs` worker processes (which
@@ -332,7 +334,7 @@ def run(paths: Sequence[Path], options: Options, jobs: int) -> Iterator[FileResu
     if len(needed) < POOL_MIN:
         migrated = _migrate_here(kept, options)
     else:
-        migrated = _migrate_all(names, needed, configs, options, jobs)
+        migrated = _migrate_all(names, needed, configs, options, jobs, arrived)
     for index in range(len(names)):
         yield done.pop(index) if index in done else next(migrated)
 
@@ -348,7 +350,7 @@ def _migrate_here(sources: Dict[int, Source], options: Options) -> Iterator[File
 
 
 def _migrate_all(names: List[str], needed: List[int], configs: Set[int], options: Options,
-                 jobs: int) -> Iterator[FileResult]:
+                 jobs: int, arrived: Optional[Callable[[FileResult], None]] = None) -> Iterator[FileResult]:
     """Results of `needed` (indexes into `names`), in order, from `jobs` worker processes.
 
     Each worker takes the largest files first, in small chunks, so that none is left alone with
@@ -377,8 +379,12 @@ def _migrate_all(names: List[str], needed: List[int], configs: Set[int], options
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 worker, batch = running.pop(future)
-                ready.update(zip(batch, future.result()))
+                results = future.result()
                 feed(worker)
+                ready.update(zip(batch, results))
+                if arrived is not None:
+                    for result in results:
+                        arrived(result)
             while position < len(needed) and needed[position] in ready:
                 yield ready.pop(needed[position])
                 position += 1

@@ -15,6 +15,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 class BadInput(Exception):
@@ -87,8 +88,16 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
     return codecs.BOM_UTF8 + data if bom else data
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+class Staged(NamedTuple):
+    """New content written next to the file it will replace (see `stage`)."""
+
+    temp: str
+    target: Path
+
+
+def stage(path: Path, data: bytes) -> Staged:
+    """Write `data` to a synced temporary file beside `path`, with its mode; `path` is untouched
+    until `commit`. The slow part of a write, so it can be done while other files are migrated."""
     if os.path.islink(path):  # replace the file the link points to, not the link
         path = Path(os.path.realpath(path))
     path = Path(path)
@@ -100,8 +109,26 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        discard(Staged(tmp, path))
         raise
+    return Staged(tmp, path)
+
+
+def commit(staged: Staged) -> None:
+    """Put a staged file in place (one rename: a crash leaves either the old or the new file)."""
+    try:
+        os.replace(staged.temp, staged.target)
+    except BaseException:
+        discard(staged)
+        raise
+
+
+def discard(staged: Staged) -> None:
+    if os.path.exists(staged.temp):
+        os.unlink(staged.temp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+    commit(stage(path, data))

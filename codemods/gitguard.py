@@ -19,13 +19,18 @@ HINT = "commit or stash it first, or pass --allow-dirty"
 class DirtyGuard:
     def __init__(self) -> None:
         self._trees: Dict[Path, Union[Tuple[Set[Path], Set[Path]], str]] = {}
+        self._roots: Dict[str, Optional[Path]] = {}  # folder -> its work tree (a stat per level)
 
     def refusal(self, path: str) -> Optional[str]:
         """Why `path` must not be written, or None when it may be."""
-        real = Path(os.path.realpath(path))
-        root = git_root(real.parent)
+        real = os.path.realpath(path)
+        folder = os.path.dirname(real)
+        if folder not in self._roots:
+            self._roots[folder] = git_root(Path(folder))
+        root = self._roots[folder]
         if root is None:
             return None
+        real = Path(real)
         state = self._state(root)
         if isinstance(state, str):
             return (f"cannot tell whether it has uncommitted changes ({state}); not written "

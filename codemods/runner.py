@@ -15,7 +15,7 @@ import click
 from codemods import engine
 from codemods.diffing import unified_diff
 from codemods.discover import discover
-from codemods.files import encode, write_atomic
+from codemods.files import Staged, commit, discard, encode, stage, write_atomic
 from codemods.gitguard import DirtyGuard
 from codemods.notebook import NotebookResult, is_notebook, review_notebook
 from codemods.notebook import run as run_notebooks
@@ -117,7 +117,7 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
         return 2
     sink = _make_sink(settings, console)
     progress = Progress(len(files), enabled=sys.stderr.isatty() and not settings.quiet and len(files) > 50)
-    results = _results(files, options, settings.jobs or engine.default_jobs())
+    results = _results(files, options, settings.jobs or engine.default_jobs(), sink.arrived)
     try:
         if settings.mode in (WRITE, INTERACTIVE):
             # Config rules read `_base_` files from disk: finish reading before writing anything,
@@ -137,6 +137,8 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
         return 130
     except _StopReview:
         console.err("quit: the remaining files were left as they are")
+    finally:
+        sink.close()
     progress.done()
     _summary(settings, totals, console, time.perf_counter() - start)
     if not _finish(observers, settings, console):
@@ -148,10 +150,10 @@ def execute(settings: Settings, observers: Sequence = ()) -> int:
     return 0
 
 
-def _results(files: Sequence[Path], options: engine.Options, jobs: int):
+def _results(files: Sequence[Path], options: engine.Options, jobs: int, arrived):
     """Results in discovery order: Python files from the engine's workers, notebooks from
-    `codemods.notebook`'s."""
-    scripts = engine.run([f for f in files if not is_notebook(f)], options, jobs)
+    `codemods.notebook`'s. `arrived` sees the engine's results as they come (`engine.run`)."""
+    scripts = engine.run([f for f in files if not is_notebook(f)], options, jobs, arrived)
     notebooks = run_notebooks([f for f in files if is_notebook(f)], options, jobs)
     for path in files:
         yield next(notebooks) if is_notebook(path) else next(scripts)
@@ -193,16 +195,16 @@ def _finish(observers, settings: Settings, console: Console) -> bool:
 
 def _count(result: engine.FileResult, totals: Totals, console: Console) -> None:
     totals.scanned += 1
-    name = display_path(result.path)
     if result.status == "failed":
         totals.failed += 1
-        console.err(f"error: {name}: {result.reason}", fg="red")
+        console.err(f"error: {display_path(result.path)}: {result.reason}", fg="red")
     elif result.status == "skipped":
         totals.skipped += 1
-        console.info(f"skipped: {name}: {result.reason}")
+        console.info(f"skipped: {display_path(result.path)}: {result.reason}")
     elif result.status == "unchanged":
         totals.unchanged += 1
-        console.detail(f"unchanged: {name}")
+        if console.s.verbose:  # a path to show costs more than the rest of this
+            console.detail(f"unchanged: {display_path(result.path)}")
 
 
 class _StopReview(Exception):
@@ -235,50 +237,70 @@ class _Sink:
             totals.todos += len(result.todos)
             for rule_id, count in result.changes.items():
                 totals.rules[rule_id] = totals.rules.get(rule_id, 0) + count
-            for line, rule_id, message in result.todos:
-                self.console.detail(f"{display_path(result.path)}:{line}: TODO {rule_id} {message}")
+            if self.settings.verbose:
+                for line, rule_id, message in result.todos:
+                    self.console.detail(f"{display_path(result.path)}:{line}: TODO {rule_id} {message}")
             return "changed"
         totals.unchanged += 1
         return "declined"
 
+    def arrived(self, result: engine.FileResult) -> None:
+        """Called with results as soon as they are in, in any order, before `prepare`."""
+
     def prepare(self, results: Sequence[engine.FileResult]) -> None:
         """Called with every result before the first `take` (in-place modes only)."""
+
+    def close(self) -> None:
+        """Called once at the end, also after an interruption."""
 
     def apply(self, result: engine.FileResult) -> bool:
         raise NotImplementedError
 
 
 class _WriteSink(_Sink):
+    """Writes each changed file in two steps. The new text is staged in a synced temporary file
+    beside it as soon as its result is in, while other files are still being migrated (that is
+    most of the cost of a write); every staged file is put in place by one rename once all
+    results are in, since config rules read `_base_` files from disk until then."""
+
     def __init__(self, settings: Settings, console: Console) -> None:
         super().__init__(settings, console)
-        self.written: dict = {}  # path -> None, or the error of a write done by `prepare`
+        self.staged: dict = {}  # path -> future of its `Staged` temporary file
+        self.pool: Optional[ThreadPoolExecutor] = None
+
+    def arrived(self, result):
+        if result.status != "changed" or result.path in self.staged:
+            return
+        if self.guard and self.guard.refusal(result.path):
+            return
+        if self.pool is None:
+            # several at a time: creating and syncing a file mostly waits for the disk
+            self.pool = ThreadPoolExecutor(max_workers=8)
+        self.staged[result.path] = self.pool.submit(_stage, result)
 
     def prepare(self, results):
-        """Write the changed files that may be written, several at a time: creating, syncing and
-        renaming a file mostly waits for the disk. `apply` then reports each one in order."""
-        wanted = [r for r in results if r.status == "changed" and not (self.guard and self.guard.refusal(r.path))]
-        pool = ThreadPoolExecutor(max_workers=8)
-        try:
-            futures = [(r.path, pool.submit(_write, r)) for r in wanted]
-            for path, future in futures:
-                self.written[path] = future.exception()
-        finally:
-            # on Ctrl-C: finish the files being written (each is whole), start no other
-            pool.shutdown(wait=True, cancel_futures=True)
+        for result in results:  # those the engine did not pass to `arrived` (notebooks, one job)
+            self.arrived(result)
 
     def apply(self, result):
-        if result.path in self.written:
-            error = self.written.pop(result.path)
-            if error is not None:
-                raise error
-        else:
-            _write(result)
-        self.console.detail(f"migrated: {display_path(result.path)}")
+        future = self.staged.pop(result.path, None)
+        commit(future.result() if future is not None else _stage(result))
+        if self.settings.verbose:
+            self.console.detail(f"migrated: {display_path(result.path)}")
         return True
 
+    def close(self):
+        """Remove the temporary files not put in place (Ctrl-C, or a write that failed)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)  # finish the files being written
+        for future in self.staged.values():
+            if not future.cancelled() and future.exception() is None:
+                discard(future.result())
+        self.staged.clear()
 
-def _write(result: engine.FileResult) -> None:
-    write_atomic(Path(result.path), encode(result.new, result.encoding, result.bom))
+
+def _stage(result: engine.FileResult) -> Staged:
+    return stage(Path(result.path), encode(result.new, result.encoding, result.bom))
 
 
 class _DiffSink(_Sink):

@@ -69,14 +69,14 @@ def test_a_file_that_cannot_be_written_is_named_and_the_others_are_written(tmp_p
     from codemods import runner
 
     project(tmp_path, {"locked/train.py": OLD, "train.py": OLD})
-    real_write = runner.write_atomic
+    real_stage = runner.stage
 
-    def write(path, data):
+    def stage(path, data):
         if Path(path).parent.name == "locked":
             raise PermissionError(13, "Permission denied")
-        real_write(path, data)
+        return real_stage(path, data)
 
-    monkeypatch.setattr(runner, "write_atomic", write)
+    monkeypatch.setattr(runner, "stage", stage)
     result = invoke(["run", ".", "-j", "1", "--report", "r.json"], tmp_path)
     assert result.exit_code == 2
     assert "error: locked/train.py: cannot write: Permission denied; left untouched" in result.stderr
@@ -189,3 +189,24 @@ def test_the_summary_counts_the_todos_left_in_the_files_and_the_new_ones(tmp_pat
     assert "2 TODOs left for you (2 new)" in first.stderr
     again = invoke(["run", ".", "--check"], tmp_path)
     assert again.exit_code == 0 and "2 TODOs left for you (0 new)" in again.stderr
+
+
+def test_an_interrupted_run_writes_nothing_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from codemods import runner
+
+    files = {f"train{i}.py": OLD for i in range(10)}
+    project(tmp_path, files)
+    real_prepare = runner._WriteSink.prepare
+
+    def prepare(self, results):
+        real_prepare(self, results)
+        for future in self.staged.values():
+            future.result()  # every new text is staged beside its file...
+        assert len(list(tmp_path.glob(".*.mmcodemod"))) == len(files)
+        raise KeyboardInterrupt  # ...when the user presses Ctrl-C
+
+    monkeypatch.setattr(runner._WriteSink, "prepare", prepare)
+    result = invoke(["run", ".", "-j", "2"], tmp_path)
+    assert result.exit_code == 130 and "interrupted" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files)
+    assert all((tmp_path / name).read_text() == OLD for name in files)

@@ -375,3 +375,18 @@ def test_a_syntax_error_is_placed_where_python_places_it(tmp_path, monkeypatch):
     result = engine.process_file(write(tmp_path, text), engine.Options())
     assert result.status == "failed"
     assert "syntax error at line 2, column 10: " in result.reason  # LibCST says line 3
+
+
+def test_results_of_workers_are_handed_over_as_they_arrive_not_only_in_order(tmp_path):
+    # The largest files go first, so the first file (the smallest) comes back last: a writer
+    # can start on all the others while it is still being migrated (see runner._WriteSink).
+    paths = [write(tmp_path, "from mmcls.models import ResNet\n" + "# pad\n" * (10 * i), f"f{i:02}.py")
+             for i in range(12)]
+    events = []
+    results = engine.run(paths, engine.Options(), jobs=2, arrived=lambda r: events.append(r.path))
+    first = next(results)
+    assert first.path == str(paths[0]) and first.status == "changed"
+    assert len(events) >= len(paths) - 2  # all but what the two workers last had in hand
+    rest = list(results)
+    assert sorted(events) == sorted(str(p) for p in paths)
+    assert [r.path for r in [first, *rest]] == [str(p) for p in paths]

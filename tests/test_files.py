@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from codemods import files
-from codemods.files import BadInput, TooLarge, encode, read_source, write_atomic
+from codemods.files import BadInput, TooLarge, commit, discard, encode, read_source, stage, write_atomic
 
 MB = 5_000_000
 
@@ -105,3 +105,17 @@ def test_write_through_symlink_replaces_target(tmp_path):
     link.symlink_to(target)
     write_atomic(link, b"new\n")
     assert link.is_symlink() and target.read_text() == "new\n"
+
+
+def test_a_staged_file_replaces_its_target_only_when_committed(tmp_path):
+    path = tmp_path / "f.py"
+    path.write_text("old\n")
+    os.chmod(path, 0o640)
+    staged = stage(path, b"new\n")
+    assert path.read_text() == "old\n"  # a base read now still sees the original
+    assert stat.S_IMODE(os.stat(staged.temp).st_mode) == 0o640
+    commit(staged)
+    assert path.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.py"]
+    discard(stage(path, b"newer\n"))  # given up: the temporary file goes, the file stays
+    assert path.read_text() == "new\n" and [p.name for p in tmp_path.iterdir()] == ["f.py"]
