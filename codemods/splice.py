@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
 # One pass over the text finds what can hide a line start: strings (escapes consumed, triple
-# quotes first), comments, brackets, backslash continuations and the newlines themselves.
+# quotes first), comments, brackets, backslash continuations and the newlines themselves. The
+# string patterns take runs of ordinary characters at once rather than one character per step.
 _TOKEN = re.compile(
-    r"""(?P<str>'''(?:\\[\s\S]|[^\\])*?'''|\"\"\"(?:\\[\s\S]|[^\\])*?\"\"\""""
-    r"""|'(?:\\[\s\S]|[^\\'\r\n])*'|"(?:\\[\s\S]|[^\\"\r\n])*")"""
+    r"""(?P<str>'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"""
+    r"""|\"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*\"\"\""""
+    r"""|'[^'\\\r\n]*(?:\\[\s\S][^'\\\r\n]*)*'|"[^"\\\r\n]*(?:\\[\s\S][^"\\\r\n]*)*")"""
     r"""|(?P<com>\#[^\r\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<cont>\\(?:\r\n|\r|\n))"""
     r"""|(?P<nl>\r\n|\r|\n)"""
 )
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
-_INDENT = re.compile(r"[ \t\f]*")
 _NESTED = (cst.ClassDef, cst.FunctionDef)
 
 
@@ -35,12 +36,14 @@ class _Mismatch(Exception):
     """The scan and the tree disagree; print the whole tree instead."""
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # one per line of every file: a tuple is much cheaper to make
     offset: int
     code: bool  # False: blank or comment only
     indent: str
     text: str
+
+
+_LINE = re.compile(r"([ \t\f]*)([^\r\n]*)")  # indentation, then the rest of the line
 
 
 def _fresh_lines(text: str) -> List[_Line]:
@@ -60,11 +63,8 @@ def _fresh_lines(text: str) -> List[_Line]:
     for offset in starts:
         if offset == len(text):
             break
-        end = text.find("\n", offset)
-        line = text[offset:] if end < 0 else text[offset:end]
-        indent = _INDENT.match(line).group()
-        rest = line[len(indent):].rstrip("\r")
-        lines.append(_Line(offset, bool(rest) and not rest.startswith("#"), indent, rest))
+        indent, rest = _LINE.match(text, offset).groups()
+        lines.append(_Line(offset, bool(rest) and rest[0] != "#", indent, rest))
     return lines
 
 

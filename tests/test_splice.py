@@ -119,6 +119,18 @@ def test_every_statement_maps_to_its_own_text(name, text):
         assert printer.code(replace(module, stmt, stmt.deep_clone())) == text, type(stmt).__name__
 
 
+def test_a_file_with_old_mac_line_ends_is_mapped_too():
+    # LibCST reads a lone "\r" as a line end; the scan must end lines there as well
+    text = TRICKY.replace("\n", "\r")
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    found = statements(module.body)
+    assert set(printer.spans()) == {id(s) for s in found}
+    for stmt in found:  # (LibCST drops the last "\r" after a footer comment: compare with its print)
+        changed = replace(module, stmt, stmt.deep_clone())
+        assert printer.code(changed) == changed.code, type(stmt).__name__
+
+
 def test_a_changed_statement_is_printed_and_the_rest_copied():
     module = cst.parse_module(TRICKY)
     target = next(s for s in statements(module.body) if isinstance(s, cst.FunctionDef) and s.name.value == "m")
