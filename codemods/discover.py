@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-import pathspec
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "__pycache__", "build", "dist", "site-packages", "node_modules",
@@ -47,6 +46,8 @@ class _Ignore:
             except OSError:
                 continue
         if lines:
+            import pathspec  # 25 ms of every start-up otherwise, and only a .gitignore needs it
+
             self.specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def enter(self, folder: Path) -> None:
@@ -66,6 +67,14 @@ class _Ignore:
             if spec.match_file(rel + ("/" if is_dir else "")):
                 return True
         return False
+
+
+def _real_path(entry: os.DirEntry, rpath: Path) -> Optional[str]:
+    """The real path of a file found in a folder whose real path is known, unless it is a link."""
+    try:
+        return None if entry.is_symlink() else str(rpath)
+    except OSError:
+        return None
 
 
 def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
@@ -94,8 +103,8 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Tuple[List[Pa
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path, exclude, cwd):
-                _add(file, files, seen_files)
+            for file, real in _walk(path, exclude, cwd):
+                _add(file, files, seen_files, real)
         elif path.exists() or path.is_symlink():
             _add(path, files, seen_files)
         else:
@@ -103,9 +112,10 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Tuple[List[Pa
     return files, problems
 
 
-def _add(path: Path, files: List[Path], seen: set) -> None:
+def _add(path: Path, files: List[Path], seen: set, real: Optional[str] = None) -> None:
+    """Add `path` unless a file reached before is the same file. `real`: its real path, if known."""
     try:
-        key = os.path.realpath(path)
+        key = real or os.path.realpath(path)
     except OSError:
         key = str(path)
     if key not in seen:
@@ -113,7 +123,8 @@ def _add(path: Path, files: List[Path], seen: set) -> None:
         files.append(path)
 
 
-def _walk(top: Path, exclude: Sequence[str], cwd: Path) -> Iterator[Path]:
+def _walk(top: Path, exclude: Sequence[str], cwd: Path) -> Iterator[Tuple[Path, Optional[str]]]:
+    """(file, its real path when it is no symlink: the folder's real path and its name)."""
     ignore = _Ignore(git_root(top.resolve()))
     if ignore.ignored(top.resolve(), True):
         # The user named an ignored folder explicitly: walk it, with only its own .gitignore files.
@@ -152,5 +163,5 @@ def _walk(top: Path, exclude: Sequence[str], cwd: Path) -> Iterator[Path]:
             elif entry.name.endswith(SUFFIXES):
                 if ignore.ignored(rpath, False) or _excluded(path, top, exclude) or _excluded(path, cwd, exclude):
                     continue
-                yield path
+                yield path, _real_path(entry, rpath)
         stack.extend(reversed(subdirs))
