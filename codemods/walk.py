@@ -81,19 +81,30 @@ def iter_nodes(node: cst.CSTNode, layout: bool = True):
 
 def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
     """The nodes directly below `node`, read from its fields (not in source order)."""
-    lowest = LAYOUT if layout else CODE
-    names = _ALL_FIELDS.get(type(node))
-    if names is None:
-        names = _ALL_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    if layout:
+        names, lowest = _ALL_FIELDS.get(type(node)) or _all_fields(node), LAYOUT
+    else:  # the fields named for layout cannot hold anything else
+        names, lowest = _CODE_FIELDS.get(type(node)) or _code_fields(node), CODE
+    kinds = _KINDS
     out = []
     for name in names:
         child = getattr(node, name)
         kind = type(child)
         if kind is list or kind is tuple:
-            out.extend(c for c in child if node_kind(type(c)) >= lowest)
-        elif node_kind(kind) >= lowest:
-            out.append(child)
+            for item in child:
+                found = kinds.get(type(item))
+                if (found if found is not None else node_kind(type(item))) >= lowest:
+                    out.append(item)
+        else:
+            found = kinds.get(kind)
+            if (found if found is not None else node_kind(kind)) >= lowest:
+                out.append(child)
     return out
+
+
+def _all_fields(node: cst.CSTNode) -> Tuple[str, ...]:
+    found = _ALL_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    return found
 
 
 def look(node: cst.CSTNode, visitor: cst.CSTVisitor, quiet=frozenset()) -> None:
@@ -109,14 +120,17 @@ def look(node: cst.CSTNode, visitor: cst.CSTVisitor, quiet=frozenset()) -> None:
 
 def _look(node: cst.CSTNode, visitor: cst.CSTVisitor, skip, quiet) -> None:
     if visitor.on_visit(node):
+        kinds = _KINDS
         for name in _CODE_FIELDS.get(type(node)) or _code_fields(node):
             value = getattr(node, name)
-            if type(value) is list or type(value) is tuple:
+            kind = type(value)
+            if kind is list or kind is tuple:
                 for child in value:  # statements sit in lists (bodies): only there is `quiet` asked
                     kind = type(child)
-                    if kind not in skip and node_kind(kind) == CODE and not (quiet and id(child) in quiet):
+                    if kind not in skip and (kinds.get(kind) or node_kind(kind)) == CODE \
+                            and not (quiet and id(child) in quiet):
                         _look(child, visitor, skip, quiet)
-            elif type(value) not in skip and node_kind(type(value)) == CODE:
+            elif kind not in skip and (kinds.get(kind) or node_kind(kind)) == CODE:
                 _look(value, visitor, skip, quiet)
     visitor.on_leave(node)
 

@@ -109,29 +109,19 @@ class Evaluator:
             return Unknown(node)
 
     def value(self, node):
-        if isinstance(node, (cst.Integer, cst.Float)):
-            return _tag(literal(node.value), node)  # printed back as written: 1e-6, not 1e-06
-        if isinstance(node, cst.SimpleString):
-            return literal(node.value)
-        if isinstance(node, cst.ConcatenatedString):
-            return node.evaluated_value
-        if isinstance(node, cst.Imaginary):
-            return Unknown(node)
-        if isinstance(node, cst.Name):
-            return self.name(node)
-        if isinstance(node, cst.Call):
-            return self.call(node)
-        if isinstance(node, cst.Dict):
-            return self.dict_literal(node)
-        if isinstance(node, (cst.List, cst.Tuple)):
-            return self.sequence(node)
-        if isinstance(node, cst.Set):
-            return self.set_literal(node)
-        if isinstance(node, cst.UnaryOperation):
-            return self.unary(node)
-        if isinstance(node, cst.BinaryOperation):
-            return self.binary(node)
-        return Unknown(node)
+        # by exact class: LibCST's classes are ABCs, whose isinstance is slow, and this runs for
+        # every node of every value read
+        read = _READERS.get(type(node))
+        return read(self, node) if read is not None else Unknown(node)
+
+    def number(self, node):
+        return _tag(literal(node.value), node)  # printed back as written: 1e-6, not 1e-06
+
+    def string(self, node: cst.SimpleString):
+        return literal(node.value)
+
+    def concatenated(self, node: cst.ConcatenatedString):
+        return node.evaluated_value
 
     def name(self, node: cst.Name):
         constants = {"True": True, "False": False, "None": None}
@@ -214,6 +204,14 @@ class Evaluator:
             return Unknown(node)  # keep evaluation cheap
         # Keep the expression (`5e-4 * 1024 / 512`) for printing the value back unchanged.
         return _tag(op(left, right), node)
+
+
+_READERS = {
+    cst.Integer: Evaluator.number, cst.Float: Evaluator.number, cst.SimpleString: Evaluator.string,
+    cst.ConcatenatedString: Evaluator.concatenated, cst.Name: Evaluator.name, cst.Call: Evaluator.call,
+    cst.Dict: Evaluator.dict_literal, cst.List: Evaluator.sequence, cst.Tuple: Evaluator.sequence,
+    cst.Set: Evaluator.set_literal, cst.UnaryOperation: Evaluator.unary, cst.BinaryOperation: Evaluator.binary,
+}  # any other node (an imaginary number, a lambda, a comprehension...) reads as Unknown
 
 
 def _tag(value, node):
