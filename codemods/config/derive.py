@@ -160,7 +160,7 @@ def full(cfg: ConfigFile, spec: Derived, notes: List[str]):
     # Only a tree that really has 0.x keys is migrated: a 1.x tree is left as it is. A 0.x key
     # this file reads (`evaluation`) counts too when its bases are already 1.x.
     required = spec.needs or spec.sources
-    has_old = any(cfg.merged(key) is not MISSING for key in required)
+    has_old = any(cfg.has(key) for key in required)
     if not has_old and not any(key in cfg.statements for key in spec.reads):
         return MISSING
     keys = dict.fromkeys((*spec.sources, *spec.reads, *spec.needs))

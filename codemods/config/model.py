@@ -134,6 +134,11 @@ class ConfigFile:
 
     def inherited(self, key: str):
         """What the `_base_` files give for `key`, merged (MISSING if none)."""
+        # rules read it many times and may change what they get: a copy each time
+        return _fresh(self.inherited_view(key))
+
+    def inherited_view(self, key: str):
+        """`inherited(key)` itself, shared by every caller: read it, never change it."""
         if key not in self._inherited:
             value = MISSING
             for base in self.bases():
@@ -143,8 +148,7 @@ class ConfigFile:
                 if found is not MISSING:
                     value = found if value is MISSING else merge(value, found)
             self._inherited[key] = value
-        # rules read it many times and may change what they get: a copy each time
-        return _fresh(self._inherited[key])
+        return self._inherited[key]
 
     def merged(self, key: str):
         return merge(self.inherited(key), self.local(key))
@@ -165,7 +169,8 @@ class ConfigFile:
         return value
 
     def has(self, key: str) -> bool:
-        return key in self.statements or key in self.dynamic or self.inherited(key) is not MISSING
+        """Does the file or a base set `key` (is `merged(key)` not MISSING)?"""
+        return key in self.statements or key in self.dynamic or self.inherited_view(key) is not MISSING
 
     # -- bases ---------------------------------------------------------------------------
     def base_paths(self) -> List[Optional[Path]]:

@@ -78,12 +78,12 @@ def _uses_data_source(module: cst.Module, path) -> bool:
     cfg = ConfigFile(module, path)
     node = cfg.node("data")
     if node is not None and "data" not in cfg.dynamic and not _may_name_source(cfg, node, {"data"}) \
-            and not _sourced(cfg.inherited("data")):
+            and not _sourced(cfg.inherited_view("data")):
         return False  # the usual MMClassification `data`: no need to evaluate it
-    if isinstance(cfg.local("data"), Unknown):
+    local = cfg.local("data")
+    if isinstance(local, Unknown):
         return "data_source=" in module.code
-    data = cfg.merged("data")
-    return isinstance(data, dict) and any(_has_source(data.get(s)) for s in SPLITS)
+    return _sourced(cfg.inherited_view("data") if local is MISSING else cfg.merged("data"))
 
 
 def _may_name_source(cfg: ConfigFile, node: cst.CSTNode, seen: set) -> bool:

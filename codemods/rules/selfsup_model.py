@@ -345,7 +345,10 @@ model = dict(
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         remember_original(module, ctx.path)
         cfg = ConfigFile(module, ctx.path)
-        local, merged = cfg.local("model"), cfg.merged("model")
+        local = cfg.local("model")
+        if local is MISSING:
+            return module  # a leaf that only inherits its model: the base is migrated on its own
+        merged = cfg.merged("model")
         kind = _type(merged)
         project = _downstream(merged)
         if local is not MISSING and project is not None:

@@ -121,6 +121,18 @@ def test_base_files_are_read_from_disk(tmp_path):
     assert cfg.bases_known()
 
 
+def test_inherited_is_a_copy_for_each_caller_and_the_view_is_shared(tmp_path):
+    write(tmp_path, "base.py", "optimizer = dict(type='SGD', lr=0.1, paramwise_cfg=dict(norm_decay_mult=0))\n")
+    leaf = write(tmp_path, "leaf.py", "_base_ = 'base.py'\n")
+    cfg = model(leaf.read_text(), leaf)
+    changed = cfg.inherited("optimizer")
+    changed["paramwise_cfg"]["norm_decay_mult"] = 1  # what a rule may do with its copy
+    assert cfg.inherited("optimizer")["paramwise_cfg"] == {"norm_decay_mult": 0}
+    assert cfg.inherited_view("optimizer") is cfg.inherited_view("optimizer")
+    assert cfg.inherited_view("optimizer") == cfg.inherited("optimizer") == cfg.merged("optimizer")
+    assert cfg.has("optimizer") and not cfg.has("lr_config")
+
+
 def test_base_chain_and_base_reference(tmp_path):
     write(tmp_path, "a.py", "x = dict(p=1, q=2)\n")
     write(tmp_path, "b.py", "_base_ = './a.py'\nx = dict(q=3)\n")
