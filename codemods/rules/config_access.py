@@ -257,9 +257,18 @@ class ConfigNames:
     def __init__(self, module: cst.Module, imap: ImportMap) -> None:
         self.imap = imap
         self.openmmlab = any(v.split(".")[0] in OPENMMLAB for v in imap.names.values())
-        self.bindings = _Bindings()
-        look(module, self.bindings)
+        self.module = module
+        self._bindings: Optional[_Bindings] = None
         self._cache: Dict[Tuple[int, str], bool] = {}
+
+    @property
+    def bindings(self) -> "_Bindings":
+        # a walk of the whole tree, needed only once a 0.x key is read off some name (most
+        # files that name a config package never do)
+        if self._bindings is None:
+            self._bindings = _Bindings()
+            look(self.module, self._bindings)
+        return self._bindings
 
     def is_config(self, node: cst.BaseExpression, scope) -> bool:
         if isinstance(node, cst.Name):

@@ -677,3 +677,20 @@ def test_a_transform_picked_by_its_place_in_a_pipeline_gets_a_todo():
     cfg.train_dataloader.dataset.pipeline = cfg.val_dataloader.dataset.pipeline
     cfg.test_dataloader.dataset.pipeline[0] = dict(type='LoadImageFromFile')
     """)
+
+
+def test_names_are_bound_only_once_a_0x_key_is_read_off_a_name(monkeypatch):
+    # The scope walk that tells which names hold configs is the rule's dearest step: a file
+    # that reads no 0.x key off any name (most OpenMMLab code) does without it.
+    from codemods.rules import config_access
+
+    walks = []
+    real = config_access._Bindings.__init__
+    monkeypatch.setattr(config_access._Bindings, "__init__", lambda self: walks.append(1) or real(self))
+    head = "from mmcv import Config\n\ncfg = Config.fromfile('a.py')\n"
+    check_noop(RULE, head + "print(cfg.filename)  # the data is elsewhere\n")
+    assert walks == []
+    check_transformed(RULE, head + "cfg.data.samples_per_gpu = 2\n",
+                      head + "cfg.train_dataloader.batch_size = 2\ncfg.val_dataloader.batch_size = 2\n"
+                      "cfg.test_dataloader.batch_size = 2\n")
+    assert walks
