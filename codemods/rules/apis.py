@@ -261,7 +261,7 @@ class InferenceModel(Rule):
         module = visit_only(module, _InferenceRewriter(planner, ctx),
                             _calls.marked(module, lambda node: id(node) in wanted))
         after = {anchor: [INFERENCER] for anchor in planner.anchors}
-        return _calls.fix_imports(module, imap, planner.anchors, after)
+        return _calls.fix_imports(module, imap, planner.anchors, after, ctx=ctx)
 
 
 _TRAIN_MOVED = {
@@ -394,7 +394,8 @@ class TrainAndTest(Rule):
                                                             EXPRESSION_PARTS, quiet))
         if not rewriter.anchors:
             return module
-        return _calls.fix_imports(module, imap, rewriter.anchors, {a: [RUNNER] for a in rewriter.anchors})
+        after = {anchor: [RUNNER] for anchor in rewriter.anchors}
+        return _calls.fix_imports(module, imap, rewriter.anchors, after, ctx=ctx)
 
 
 SET_SEED = ("mmengine.runner", "set_random_seed")
@@ -505,7 +506,7 @@ class RandomSeed(Rule):
             ctx.record(self.id, len(moved))
         if not rewriter.anchors and not moved:
             return module
-        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
+        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved, ctx=ctx)
 
 
 _MODEL_ATTRIBUTES = {"CLASSES": "_dataset_meta[{q}classes{q}]", "cfg": "_config"}

@@ -71,7 +71,7 @@ def _run(rule: Rule, module: cst.Module, ctx: Context, rewriter_class) -> cst.Mo
     module = visit_only(module, rewriter, _calls_of(module, imap, rewriter_class, ctx))
     if not rewriter.anchors:
         return module
-    return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors)
+    return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, ctx=ctx)
 
 
 class _Logger(_CallRewriter):
@@ -186,7 +186,7 @@ class AutoSelectDevice(Rule):
         module = visit_only(module, rewriter, _calls_of(module, imap, _Device, ctx))
         if not rewriter.anchors and not moved:
             return module
-        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved)
+        return _calls.fix_imports(module, imap, set(rewriter.anchors), rewriter.anchors, moved, ctx=ctx)
 
 
 class _BareCalls(cst.CSTVisitor):
@@ -336,4 +336,4 @@ class ModelWrappers(Rule):
         module = visit_only(module, rewriter, _calls.marked(
             module, lambda node: type(node) is cst.Call and rewriter._wrapper(node), LEAVES,
             _calls.calls_quiet(ctx, imap, UTILS)))
-        return _calls.fix_imports(module, imap, rewriter.anchors, {})
+        return _calls.fix_imports(module, imap, rewriter.anchors, {}, ctx=ctx)

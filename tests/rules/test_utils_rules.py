@@ -234,3 +234,40 @@ def test_mmselfsup_logger_and_setup():
     set_multi_processing(**cfg.get('env_cfg', {}).get('mp_cfg', {}))
     logger = MMLogger.get_current_instance()
     """)
+
+
+def test_an_import_still_used_by_a_statement_left_alone_is_kept(monkeypatch):
+    # Whether a replaced name is still used is asked only of the changed statements and of those
+    # whose text spells it (the dict below); `other` is not searched.
+    from codemods.rules import _calls
+
+    asked = []
+    real = _calls.used_names
+    monkeypatch.setattr(_calls, "used_names", lambda *a, **k: asked.append(k.get("quiet")) or real(*a, **k))
+    check_transformed("MMC211", """\
+    from mmcls.utils import get_root_logger
+
+    HOOKS = {'logger': get_root_logger}
+
+
+    def main():
+        get_root_logger().info('x')
+
+
+    def other():
+        return 1
+    """, """\
+    from mmcls.utils import get_root_logger
+    from mmengine.logging import MMLogger
+
+    HOOKS = {'logger': get_root_logger}
+
+
+    def main():
+        MMLogger.get_current_instance().info('x')
+
+
+    def other():
+        return 1
+    """)
+    assert asked and all(asked)  # every search skipped some statements
