@@ -373,17 +373,20 @@ def _unused_removed(module: cst.Module, collector: _Collector, ctx: Context) -> 
     if not removed or (path is not None and PurePath(path).name == "__init__.py") or _has_all(module):
         return set()
     used = _calls.used_names(module, targets=False, quiet=ctx.quiet(removed))
-    return {name for name in removed
-            if name not in used or all(_shadowed(module, name, b.node_id) for b in collector.names[name])}
+    return {name for name in removed if name not in used or all(
+        _shadowed(module, name, b.node_id, ctx.quiet((name,))) for b in collector.names[name])}
 
 
-def _shadowed(module: cst.Module, name: str, node_id: int) -> bool:
+def _shadowed(module: cst.Module, name: str, node_id: int, quiet: FrozenSet[int] = frozenset()) -> bool:
     """Is the top-level import `node_id` of `name` bound again by a later top-level import before
-    any use (`from mmcls.apis import inference_model` then `from .infer import inference_model`)?"""
+    any use (`from mmcls.apis import inference_model` then `from .infer import inference_model`)?
+    `quiet`: statements whose text does not spell `name` (they can neither bind nor use it)."""
     found = False
     for stmt in module.body:
         if not found:
             found = type(stmt) is cst.SimpleStatementLine and any(id(s) == node_id for s in stmt.body)
+            continue
+        if id(stmt) in quiet:
             continue
         if _calls.is_import_line(stmt) and name in _imported_names(stmt):
             return True

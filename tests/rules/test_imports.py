@@ -579,3 +579,18 @@ def test_a_registry_decorator_without_a_call_gets_one():
         "from mmpretrain.registry import MODELS\n\n\n@MODELS.register_module()\nclass H:\n    pass\n",
     )
     check_noop(RULE, "from .builder import HEADS\n\n\n@HEADS.register_module\nclass H:\n    pass\n")
+
+
+def test_statements_that_do_not_spell_the_name_are_passed_over_on_the_way_to_its_rebinding():
+    check_transformed(
+        RULE,
+        "from mmcls.apis import inference_model\n"
+        "import os\n"
+        "root = os.getcwd()\n"
+        "from inference import inference_model\n"
+        "print(inference_model(root))\n",
+        "import os\n"
+        "root = os.getcwd()\n"
+        "from inference import inference_model\n"
+        "print(inference_model(root))\n",
+    )
