@@ -51,3 +51,15 @@ def test_child_nodes_are_the_nodes_of_all_fields(layout):
             assert sorted(map(id, got)) == sorted(map(id, every_child(node, lowest))), type(node).__name__
             seen += 1
     assert seen > 1000
+
+
+def test_statements_pass_over_quiet_ones_and_all_inside_them():
+    from codemods.rules._scopes import statements
+
+    module = cst.parse_module("import os\n\ndef f():\n    x = 1\n    if x:\n        y = 2\n\nclass K:\n    z = 3\n")
+    every = list(statements(module.body))
+    assert len(every) == 7  # import, def, x, if, y, class, z
+    func = module.body[1]
+    kept = list(statements(module.body, frozenset({id(func)})))
+    assert kept == [s for s in every if s is not func and s not in statements(func.body.body)]
+    assert len(kept) == 3

@@ -226,15 +226,20 @@ def marked(root: cst.CSTNode, test, skip: frozenset = frozenset(), quiet=frozens
 
 
 def calls_quiet(ctx, imap: ImportMap, packages):
-    """`Context.quiet` for a search of calls of functions of `packages` (`mmcls_function`): such
-    a call starts with a local name the imports bind to the package, a parent or a member of it
-    (a member may be a module, whose attribute is the function)."""
+    """`Context.quiet` for a search of calls of functions of `packages` (`mmcls_function`)."""
+    return ctx.quiet(package_names(imap, packages))
+
+
+def package_names(imap: ImportMap, packages) -> Set[str]:
+    """The local names a call of a function of `packages` starts with: those the imports bind to
+    the package, a parent or a member of it (a member may be a module, whose attribute is the
+    function)."""
     words = set()
     for local, target in imap.names.items():
         for package in _tuple(packages):
             if target == package or package.startswith(target + ".") or target.startswith(package + "."):
                 words.add(local)
-    return ctx.quiet(words)
+    return words
 
 
 def visit_only(root: cst.CSTNode, transformer: cst.CSTTransformer, ids: Set[int]):

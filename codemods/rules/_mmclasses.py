@@ -84,9 +84,10 @@ def registry_kind(imap: ImportMap, decorator: cst.Decorator) -> Optional[str]:
     return kind
 
 
-def class_kinds(module: cst.Module, imap: ImportMap) -> Dict[cst.ClassDef, str]:
-    """Every class of the file that is an mmcls / mmselfsup model, head or algorithm."""
-    classes = [s for s in statements(module.body) if isinstance(s, cst.ClassDef)]
+def class_kinds(module: cst.Module, imap: ImportMap, quiet=frozenset()) -> Dict[cst.ClassDef, str]:
+    """Every class of the file that is an mmcls / mmselfsup model, head or algorithm. `quiet`:
+    statements whose text has no `class` (`Context.quiet`), whose insides need no look."""
+    classes = [s for s in statements(module.body, quiet) if type(s) is cst.ClassDef]
     kinds: Dict[cst.ClassDef, str] = {}
     by_name: Dict[str, str] = {}
     changed = True

@@ -218,18 +218,21 @@ def _import_locals(small: cst.BaseSmallStatement):
     return names
 
 
-def statements(body) -> Iterator[cst.CSTNode]:
-    """Every statement under `body`, nested ones included, without visiting expressions.
+def statements(body, quiet=frozenset()) -> Iterator[cst.CSTNode]:
+    """Every statement under `body`, nested ones included, without visiting expressions; not
+    those in `quiet` (`Context.quiet`) nor any statement inside them.
 
     Classes and assignments are statements: walking only statements finds them at a fraction
     of the cost of a full visitor pass.
     """
     for statement in body:
+        if id(statement) in quiet:
+            continue
         yield statement
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             continue
         for block in _blocks(statement):
-            yield from statements(block.body)
+            yield from statements(block.body, quiet)
 
 
 def _blocks(statement) -> Iterator[cst.BaseSuite]:

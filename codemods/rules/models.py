@@ -189,10 +189,12 @@ _CALLER_TODO = {
 }
 
 
-def _model_variables(module: cst.Module, imap, class_names: Set[str]) -> Set[str]:
+def _model_variables(module: cst.Module, imap, class_names: Set[str], ctx: Context) -> Set[str]:
     """Variables assigned from an mmcls / mmselfsup model class or builder."""
     names = set()
-    for statement in statements(module.body):
+    # such a call starts with a class name or a local name of the builders' packages
+    quiet = ctx.quiet(class_names | _calls.package_names(imap, tuple(_BUILDERS)))
+    for statement in statements(module.body, quiet):
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
@@ -236,8 +238,8 @@ class MethodRenames(Rule):
         imap = ctx.import_map(module)
         if not _imports_old(imap):
             return module
-        kinds = class_kinds(module, imap)
-        models = _model_variables(module, imap, {node.name.value for node in kinds})
+        kinds = class_kinds(module, imap, ctx.quiet(("class",)))
+        models = _model_variables(module, imap, {node.name.value for node in kinds}, ctx)
         # a model called with return_loss (0.x forward) is one whatever made it (a wrapper, a parameter)
         loss_calls = _calls.marked(module, _passes_return_loss, LEAVES, ctx.quiet(("return_loss",)))
         if not kinds and not models and not loss_calls:
@@ -438,7 +440,7 @@ class Signatures(Rule):
         imap = ctx.import_map(module)
         if not _imports_old(imap):
             return module
-        kinds = class_kinds(module, imap)
+        kinds = class_kinds(module, imap, ctx.quiet(("class",)))
         if not kinds:
             return module
         return module.visit(_Signatures(kinds))
