@@ -86,6 +86,7 @@ class Printer:
         # later rule that changes the tree): id -> (statement, kept alive; its text)
         self._printed: Dict[int, Tuple[cst.BaseStatement, str]] = {}
         self._quiet: Dict[Tuple[str, ...], FrozenSet[int]] = {}
+        _BUILT.clear()  # a new file: what rules built for the last one is gone
 
     def spans(self) -> Dict[int, _Span]:
         if self._spans is None:
@@ -124,8 +125,31 @@ class Printer:
         stmt = fresh.stmt
         found = self._printed.get(id(stmt))
         if found is None:
-            found = self._printed[id(stmt)] = (stmt, module.code_for_node(stmt))
+            found = self._printed[id(stmt)] = (stmt, _known_text(module, stmt) or module.code_for_node(stmt))
         return _Verbatim(found[1], "")
+
+
+# The statements of this process's current file that a rule built by parsing a text
+# (`config.edit.assignment`): id of the statement's body -> (that body, kept alive; its text).
+_BUILT: Dict[int, Tuple[object, str]] = {}
+
+
+def built_from(stmt: cst.SimpleStatementLine, body_text: str) -> None:
+    """Remember that `stmt`'s body prints as `body_text` (it was parsed from it): printing the
+    statement, or a copy with other comments above or after it, then needs no code generation."""
+    _BUILT[id(stmt.body)] = (stmt.body, body_text)
+
+
+def _known_text(module: cst.Module, stmt) -> Optional[str]:
+    # the texts are written with "\n"; LibCST prints a line break inside a statement with the
+    # file's own line end (and a line break inside a string as it is): other files print it
+    if type(stmt) is not cst.SimpleStatementLine or module.default_newline != "\n":
+        return None
+    found = _BUILT.get(id(stmt.body))
+    if found is None or found[0] is not stmt.body:
+        return None
+    lines = "".join(module.code_for_node(line) for line in stmt.leading_lines)
+    return lines + found[1] + module.code_for_node(stmt.trailing_whitespace)
 
 
 # ------------------------------------------------------------------------- mapping the spans

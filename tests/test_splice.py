@@ -226,3 +226,30 @@ def test_output_that_does_not_compile_is_printed_again_without_splicing(monkeypa
                                    engine.Options())
     assert result.status == "changed"
     assert result.new == "from mmpretrain.registry import MODELS\nmodel = MODELS.build(cfg)\n"
+
+
+def test_a_statement_built_from_text_is_printed_with_the_file_s_line_ends():
+    # Rules build statements by parsing "\n" text; in a CRLF file LibCST prints their line
+    # breaks as "\r\n", and so must the shortcut that reuses the text they were built from.
+    text = ("_base_ = ['a.py']\r\n"
+            "optimizer = dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0001)\r\n"
+            "optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))\r\n")
+    rules = select_rules(("MMC401",), ())
+    spliced = migrate_text(text, None, rules, kind="config").new
+    assert spliced == migrate_text(text, None, rules, kind="config", splice=False).new
+    assert "optim_wrapper" in spliced and "\n" not in spliced.replace("\r\n", "")
+
+
+def test_a_statement_built_from_text_prints_as_libcst_would_without_code_generation():
+    from codemods.config.edit import assignment
+
+    module = cst.parse_module("x = 1\n")
+    splice.Printer("x = 1\n", module)  # a new file
+    built = assignment("train_cfg", {"by_epoch": True, "max_epochs": 100, "val_interval": 1})
+    moved = built.with_changes(
+        leading_lines=[cst.EmptyLine(comment=cst.Comment("# from runner"))],
+        trailing_whitespace=cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "),
+                                                   comment=cst.Comment("# kept")))
+    for stmt in (built, moved):
+        assert splice._known_text(module, stmt) == module.code_for_node(stmt)
+    assert splice._known_text(module, built.with_changes(body=list(built.body))) is None  # not the body it knows

@@ -13,6 +13,7 @@ import libcst as cst
 
 from codemods.config.build import to_code
 from codemods.config.model import assign_target
+from codemods.splice import built_from
 from codemods.walk import iter_nodes
 
 Value = Union[cst.BaseExpression, object]
@@ -31,6 +32,7 @@ def assignment(key: str, value: Value, like=None) -> cst.SimpleStatementLine:
     else:
         code = to_code(value, len(key) + 3)  # what printing `expr_of` of it would give back
     stmt = cst.parse_statement(f"{key} = {code}\n")
+    built_from(stmt, f"{key} = {code}")
     if like is not None:
         stmt = stmt.with_changes(leading_lines=like.leading_lines,
                                  trailing_whitespace=like.trailing_whitespace)
