@@ -227,9 +227,12 @@ class _Sink:
             return "refused"
         try:
             applied = self.apply(result)
-        except OSError as exc:  # a read-only folder, a full disk: this file only, the others go on
+        except (OSError, UnicodeEncodeError) as exc:
+            # a read-only folder, a full disk, a character the file's encoding cannot hold: this
+            # file only, the others go on
             totals.failed += 1
-            result.reason = f"cannot write: {exc.strerror or exc}; left untouched"
+            reason = getattr(exc, "strerror", None) or str(exc)
+            result.reason = f"cannot write: {reason}; left untouched"
             self.console.err(f"error: {display_path(result.path)}: {result.reason}", fg="red")
             return "failed"
         if applied:

@@ -210,3 +210,25 @@ def test_an_interrupted_run_writes_nothing_and_leaves_no_temporary_file(tmp_path
     assert result.exit_code == 130 and "interrupted" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files)
     assert all((tmp_path / name).read_text() == OLD for name in files)
+
+
+def test_a_new_text_the_file_s_encoding_cannot_hold_fails_that_file_only(tmp_path, monkeypatch):
+    from codemods import runner
+
+    project(tmp_path, {"latin/train.py": OLD, "train.py": OLD})
+    real_encode = runner.encode
+
+    def encode(text, encoding, bom):
+        if "latin" in text or encoding == "latin-1":
+            raise UnicodeEncodeError("latin-1", "\u2192", 0, 1, "ordinal not in range(256)")
+        return real_encode(text, encoding, bom)
+
+    monkeypatch.setattr(runner, "encode", encode)
+    (tmp_path / "latin" / "train.py").write_text("# -*- coding: latin-1 -*-\n" + OLD, encoding="latin-1")
+    result = invoke(["run", ".", "-j", "1"], tmp_path)
+    assert result.exit_code == 2
+    assert "error: latin/train.py: cannot write: 'latin-1' codec can't encode" in result.stderr
+    assert "1 changed" in result.stderr and "1 failed" in result.stderr
+    assert (tmp_path / "latin" / "train.py").read_text(encoding="latin-1").endswith(OLD)
+    assert NEW_LINE in (tmp_path / "train.py").read_text()
+    assert not list(tmp_path.rglob("*.mmcodemod"))
