@@ -117,7 +117,8 @@ def fork_package(path: Optional[PurePath]) -> Optional[List[str]]:
 
 
 def absolute(package: List[str], level: int, module: Optional[str]) -> Optional[str]:
-    if level - 1 > len(package) - 1:
+    """The module `from <level dots><module> import ...` names in `package`; None above its top."""
+    if level > len(package):
         return None
-    base = package[: len(package) - (level - 1)]
+    base = package[: len(package) - level + 1]
     return ".".join(base + ([module] if module else []))

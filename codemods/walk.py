@@ -91,14 +91,9 @@ def child_nodes(node: cst.CSTNode, layout: bool = True) -> list:
         child = getattr(node, name)
         kind = type(child)
         if kind is list or kind is tuple:
-            for item in child:
-                found = kinds.get(type(item))
-                if (found if found is not None else node_kind(type(item))) >= lowest:
-                    out.append(item)
-        else:
-            found = kinds.get(kind)
-            if (found if found is not None else node_kind(kind)) >= lowest:
-                out.append(child)
+            out += [item for item in child if (kinds.get(type(item)) or node_kind(type(item))) >= lowest]
+        elif (kinds.get(kind) or node_kind(kind)) >= lowest:
+            out.append(child)
     return out
 
 

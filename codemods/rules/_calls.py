@@ -378,15 +378,15 @@ def _local(alias: cst.ImportAlias) -> str:
 
 def fix_imports(module: cst.Module, imap: ImportMap, replaced: Set[str],
                 after: Dict[str, List[Tuple[str, str]]],
-                moved: Optional[Dict[str, Tuple[str, str]]] = None, ctx=None) -> cst.Module:
+                moved: Optional[Dict[str, Tuple[str, str]]] = None, *, ctx) -> cst.Module:
     """Remove `replaced` local names that nothing uses any more, add the `after` imports.
 
     `imap` is the import map from before the rule's rewrite (which changes calls, not imports).
     Imports already present (same local name bound to the same target) are not added twice.
-    With the file's `ctx`, the statements the rule left alone are searched only where their text
-    spells one of `replaced`.
+    The statements the rule left alone are searched only where their text spells one of
+    `replaced` (`ctx.quiet`).
     """
-    quiet = ctx.quiet(set(replaced)) if ctx is not None and replaced else frozenset()
+    quiet = ctx.quiet(set(replaced)) if replaced else frozenset()
     used = used_names(module, targets=False, quiet=quiet)
     drop = {name for name in replaced if name not in used}
     wanted = {}

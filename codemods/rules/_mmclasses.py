@@ -4,8 +4,9 @@ A class counts when one of its bases is such a class (imported under any alias, 
 `heads.ClsHead`, or another class of the same file that counts), or when it is registered in
 CLASSIFIERS / HEADS / ALGORITHMS of mmcls or mmselfsup (also through the relative imports of a
 fork: `from ..builder import CLASSIFIERS`, `from .cls_head import ClsHead`, resolved from the
-file's place in an mmcls / mmselfsup tree, else trusted where the file also imports mmcls). Everything else (a user's own nn.Module with a
-`forward_train`, an mmdet head) is not touched by the MMC3 rules.
+file's place in an mmcls / mmselfsup tree, else trusted where the file also imports mmcls).
+Everything else (a user's own nn.Module with a `forward_train`, an mmdet head) is not touched by
+the MMC3 rules.
 """
 from __future__ import annotations
 

@@ -496,8 +496,8 @@ class RandomSeed(Rule):
                  if _calls.qualified_function(target, SEED_PACKAGES, ("set_random_seed",))}
         rewriter = _SeedRewriter(imap, ctx)
         quiet = _calls.calls_quiet(ctx, imap, SEED_PACKAGES)
-        module = visit_only(module, rewriter, _calls.marked(module, lambda node: _seed_node(imap, node), LEAVES,
-                                                            quiet))
+        seeds = _calls.marked(module, lambda node: _seed_node(imap, node), LEAVES, quiet)
+        module = visit_only(module, rewriter, seeds)
         for local in set(moved) - set(ctx.import_map(module).names):
             # bound by `from mmcls.apis import *`: import the new function after it
             del moved[local]

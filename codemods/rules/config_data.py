@@ -356,7 +356,8 @@ def convert_dataset(node, type_of, split: str, base=None):
     if name in SPLIT_BY_ROOT | FOLDER_DATASETS | {"CUB", "VOC"}:  # a user's own may take it
         node, todos = _file_client(node)
     new, notes = _by_type(node, name, partial, split)
-    return new, todos + notes + _replaced_base(base, name, split) + _rooted_paths(node, new, partial, base, split)
+    todos += notes + _replaced_base(base, name, split) + _rooted_paths(node, new, partial, base, split)
+    return new, todos
 
 
 def _rooted_paths(node, new, partial: bool, base, split: str) -> List[str]:

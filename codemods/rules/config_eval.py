@@ -78,7 +78,9 @@ test_evaluator = val_evaluator
             merged = cfg.merged("evaluation")
             default = isinstance(merged, dict) and "metric" not in merged and _val_dataset(cfg) \
                 and cfg.inherited("val_evaluator") is MISSING
-            new = _evaluators(dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"])), cfg) if default else []
+            new = []
+            if default:
+                new = _evaluators(dict(ACCURACY, topk=merged.get("topk", ACCURACY["topk"])), cfg)
         elif "metric" not in local and cfg.inherited("evaluation") is MISSING \
                 and cfg.inherited("val_evaluator") is not MISSING:
             # the base is migrated already: its metric is not readable as a 0.x name any more

@@ -91,7 +91,8 @@ def _may_name_source(cfg: ConfigFile, node: cst.CSTNode, seen: set) -> bool:
     `**spread` or a `_base_` reference that may hide one, or a variable of the file that may?"""
     for found in iter_nodes(node, layout=False):
         kind = type(found)
-        if kind is cst.Arg and (found.star == "**" or (found.keyword is not None and found.keyword.value == "data_source")):
+        if kind is cst.Arg and (found.star == "**" or (
+                found.keyword is not None and found.keyword.value == "data_source")):
             return True
         if kind is cst.StarredDictElement or (kind is cst.SimpleString and "_base_" in found.value):
             return True

@@ -351,11 +351,11 @@ model = dict(
         merged = cfg.merged("model")
         kind = _type(merged)
         project = _downstream(merged)
-        if local is not MISSING and project is not None:
+        if project is not None:
             ctx.record(RULE_ID)
             return _todo_at(module, cfg.statements.get("model"), DOWNSTREAM_TODO.format(project=project),
                             RULE_ID)
-        if local is MISSING or kind not in SELFSUP_ALGORITHMS or _migrated(merged):
+        if kind not in SELFSUP_ALGORITHMS or _migrated(merged):
             return module
         index = cfg.statements.get("model")
         if kind in UNSUPPORTED:

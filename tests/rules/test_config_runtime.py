@@ -361,38 +361,26 @@ def test_save_best_metric_names(tmp_path, old, new):
     """, kind="config", path=tmp_path / "leaf.py")
 
 
-def test_an_iteration_based_runner_makes_the_hooks_count_iterations(tmp_path):
+@pytest.mark.parametrize("runner, checkpoint, train_cfg, hooks", [
     # mmcv's IterBasedRunner set by_epoch=False on its checkpoint and logger hooks
+    ("dict(type='IterBasedRunner', max_iters=40000)", "dict(interval=2000)",
+     "dict(by_epoch=False, max_iters=40000, val_interval=1)",
+     "dict(\n    logger=dict(log_metric_by_epoch=False),\n    checkpoint=dict(interval=2000, by_epoch=False),\n)"),
+    # an epoch-based one: nothing to add
+    ("dict(type='EpochBasedRunner', max_epochs=10)", "dict(interval=2)",
+     "dict(by_epoch=True, max_epochs=10, val_interval=1)", "dict(checkpoint=dict(interval=2))"),
+])
+def test_an_iteration_based_runner_makes_the_hooks_count_iterations(tmp_path, runner, checkpoint, train_cfg, hooks):
     write(tmp_path, "_base_/default_runtime.py", """\
         checkpoint_config = dict(interval=1)
         log_config = dict(interval=100, hooks=[dict(type='TextLoggerHook')])
     """)
-    check_transformed(["MMC403", HOOKS], """\
-        _base_ = ['./_base_/default_runtime.py']
-        runner = dict(type='IterBasedRunner', max_iters=40000)
-        checkpoint_config = dict(interval=2000)
-    """, """\
-        _base_ = ['./_base_/default_runtime.py']
-        train_cfg = dict(by_epoch=False, max_iters=40000, val_interval=1)
-        val_cfg = dict()
-        test_cfg = dict()
-        default_hooks = dict(
-            logger=dict(log_metric_by_epoch=False),
-            checkpoint=dict(interval=2000, by_epoch=False),
-        )
-    """, kind="config", path=tmp_path / "leaf.py")
-    # an epoch-based one: nothing to add
-    check_transformed(["MMC403", HOOKS], """\
-        _base_ = ['./_base_/default_runtime.py']
-        runner = dict(type='EpochBasedRunner', max_epochs=10)
-        checkpoint_config = dict(interval=2)
-    """, """\
-        _base_ = ['./_base_/default_runtime.py']
-        train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=1)
-        val_cfg = dict()
-        test_cfg = dict()
-        default_hooks = dict(checkpoint=dict(interval=2))
-    """, kind="config", path=tmp_path / "leaf2.py")
+    head = "_base_ = ['./_base_/default_runtime.py']\n"
+    check_transformed(
+        ["MMC403", HOOKS],
+        f"{head}runner = {runner}\ncheckpoint_config = {checkpoint}\n",
+        f"{head}train_cfg = {train_cfg}\nval_cfg = dict()\ntest_cfg = dict()\ndefault_hooks = {hooks}\n",
+        kind="config", path=tmp_path / "leaf.py")
 
 
 def test_an_empty_checkpoint_out_dir_is_the_work_dir():
