@@ -153,6 +153,10 @@ class ConfigFile:
     def merged(self, key: str):
         return merge(self.inherited(key), self.local(key))
 
+    def merged_view(self, key: str):
+        """`merged(key)` without copying what the bases give: read it, never change it."""
+        return merge(self.inherited_view(key), self.local(key))
+
     def exported(self, key: str):
         """`merged(key)` as a child file sees it (shared: copy before changing it)."""
         if key not in self._exported:

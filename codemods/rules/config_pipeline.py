@@ -154,7 +154,7 @@ def dataset_name(cfg) -> Optional[str]:
     """The dataset type a config trains on, read from `train_dataloader` (when MMC501 ran) or
     0.x `data.train`, through wrappers; or its `dataset_type` variable."""
     for key, part in (("train_dataloader", "dataset"), ("data", "train")):
-        value = cfg.merged(key)
+        value = cfg.merged_view(key)
         value = value.get(part) if isinstance(value, dict) else None
         while isinstance(value, dict) and isinstance(value.get("dataset"), dict):
             value = value["dataset"]

@@ -133,6 +133,17 @@ def test_inherited_is_a_copy_for_each_caller_and_the_view_is_shared(tmp_path):
     assert cfg.has("optimizer") and not cfg.has("lr_config")
 
 
+def test_merged_view_merges_without_copying_the_bases(tmp_path):
+    write(tmp_path, "base.py", "data = dict(train=dict(type='ImageNet', pipeline=[dict(type='Resize')]))\n"
+                               "optimizer = dict(type='SGD', lr=0.1)\n")
+    leaf = write(tmp_path, "leaf.py", "_base_ = 'base.py'\noptimizer = dict(lr=0.01)\n")
+    cfg = model(leaf.read_text(), leaf)
+    assert cfg.merged_view("data") is cfg.inherited_view("data")  # nothing local: the shared value
+    assert cfg.merged_view("data") == cfg.merged("data")
+    assert cfg.merged_view("optimizer") == {"type": "SGD", "lr": 0.01} == cfg.merged("optimizer")
+    assert cfg.inherited_view("optimizer") == {"type": "SGD", "lr": 0.1}  # the merge left it alone
+
+
 def test_base_chain_and_base_reference(tmp_path):
     write(tmp_path, "a.py", "x = dict(p=1, q=2)\n")
     write(tmp_path, "b.py", "_base_ = './a.py'\nx = dict(q=3)\n")
