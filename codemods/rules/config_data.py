@@ -88,7 +88,7 @@ test_dataloader = val_dataloader
                        "then rerun")
             return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, message),
                                              *module.body[at + 1:]])
-        if "data" in used_names(module, targets=False):
+        if "data" in used_names(module, targets=False, quiet=ctx.quiet(("data",))):
             # `first = data['train']`: would name nothing once `data` is gone
             return module.with_changes(body=[*module.body[:at], add_todo(stmt, RULE_ID, DATA_READ),
                                              *module.body[at + 1:]])
@@ -100,7 +100,8 @@ test_dataloader = val_dataloader
         sampler = dp.kwarg_value(data, "sampler_cfg") or _sampler_value(module)
         new, todos = convert_data(data, types, sampler, bases)
         todos += _sampler_todos(sampler)
-        comments = _loose_comments(dp.top_assign(stmt)[1])
+        # a statement whose text has no `#` holds no comment (the usual case: no walk)
+        comments = [] if id(stmt) in ctx.quiet(("#",)) else _loose_comments(dp.top_assign(stmt)[1])
         if stmt.trailing_whitespace.comment is not None:  # `data = dict(...)  # note`
             comments.append(stmt.trailing_whitespace.comment)
         loose = [cst.EmptyLine(comment=c) for c in comments]
@@ -132,11 +133,12 @@ def _data_as_call(module, at):
 
 def _inherited_datasets(cfg) -> dict:
     """split -> the dataset value the `_base_` files give (0.x `data` or already migrated);
-    the splits a file can set loader options for (a split nobody defines needs no loader)."""
+    the splits a file can set loader options for (a split nobody defines needs no loader).
+    The values are the bases' own (read them, never change them)."""
     out = {}
-    data = cfg.inherited("data")
+    data = cfg.inherited_view("data")
     for split in SPLITS:
-        loader = cfg.inherited(f"{split}_dataloader")
+        loader = cfg.inherited_view(f"{split}_dataloader")
         if isinstance(data, dict) and isinstance(data.get(split), dict):
             out[split] = data[split]
         elif isinstance(loader, dict) and isinstance(loader.get("dataset"), dict):
