@@ -13,6 +13,7 @@ print. The output is also compared with the original where nothing changed (see 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -101,11 +102,7 @@ class Printer:
         of `words`: nothing inside them can name one. Empty when the text could not be mapped."""
         found = self._quiet.get(words)
         if found is None:
-            search = re.compile("|".join(re.escape(w) for w in sorted(words))).search if words else None
-            text = self.text
-            found = self._quiet[words] = frozenset(
-                key for key, span in self.spans().items()
-                if search is None or search(text, span.start, span.end) is None)
+            found = self._quiet[words] = _without_words(self.text, self.spans(), words)
         return found
 
     def code(self, module: cst.Module) -> str:
@@ -127,6 +124,23 @@ class Printer:
         if found is None:
             found = self._printed[id(stmt)] = (stmt, _known_text(module, stmt) or module.code_for_node(stmt))
         return _Verbatim(found[1], "")
+
+
+def _without_words(text: str, spans: Dict[int, _Span], words: Tuple[str, ...]) -> FrozenSet[int]:
+    """Keys of the spans in which no word of `words` starts. One scan of the text, then a
+    bisection per span (spans nest: scanning each would read a method's text once per level)."""
+    if not words:
+        return frozenset(spans)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words)))
+    starts = [match.start() for match in pattern.finditer(text)]
+    if not starts:
+        return frozenset(spans)
+    return frozenset(key for key, span in spans.items() if _none_between(starts, span.start, span.end))
+
+
+def _none_between(starts: List[int], lo: int, hi: int) -> bool:
+    index = bisect_left(starts, lo)
+    return index == len(starts) or starts[index] >= hi
 
 
 # The statements of this process's current file that a rule built by parsing a text

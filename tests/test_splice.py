@@ -207,6 +207,13 @@ def test_quiet_statements_are_the_ones_whose_text_lacks_every_word():
     assert splice.Printer("a = (\n", module).quiet(("mmcv",)) == frozenset()  # text not mapped: none
 
 
+def test_a_word_at_the_edge_of_a_statement_counts_for_that_statement_only():
+    text = "x = 1\nmmcv = 2\ny = 3  # mmcv\nz = 4\n"
+    module = cst.parse_module(text)
+    x, word_first, word_last, z = (id(stmt) for stmt in module.body)
+    assert splice.Printer(text, module).quiet(("mmcv",)) == {x, z}
+
+
 @pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.py")), ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_migration_with_and_without_splicing_is_the_same(path):
     text = path.read_text(encoding="utf-8")
