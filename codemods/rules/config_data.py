@@ -10,7 +10,7 @@ base's.
 from __future__ import annotations
 
 import ast
-from typing import List, Optional
+from typing import FrozenSet, List, Optional
 
 import libcst as cst
 
@@ -265,12 +265,17 @@ def _loader_call(args: dict, column: int) -> cst.Call:
     return cst.Call(func=cst.Name("dict"), args=out, whitespace_before_args=line)
 
 
-def _comments(node: cst.CSTNode) -> List[cst.Comment]:
+def _comments(node: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> List[cst.Comment]:
+    """The comments below `node` in source order, not looking inside the nodes whose ids are in
+    `skip`."""
     found = []
-    if not any(isinstance(n, cst.Comment) for n in iter_nodes(node)):
+    if not skip and not any(isinstance(n, cst.Comment) for n in iter_nodes(node)):
         return found  # the usual case; the visitor below (in source order) is far slower
 
     class _Collect(cst.CSTVisitor):
+        def on_visit(self, node) -> bool:
+            return id(node) not in skip and super().on_visit(node)
+
         def visit_Comment(self, comment):
             found.append(comment)
 
@@ -281,14 +286,12 @@ def _comments(node: cst.CSTNode) -> List[cst.Comment]:
 def _loose_comments(data: cst.Call) -> List[cst.Comment]:
     """Comments of `data = dict(...)` outside its values (between its keys), which would be lost
     with the dict: they go above the dataloaders."""
-    found = _comments(data)
-    if not found:
-        return found
-    inner = {id(c) for arg in data.args for c in iter_nodes(arg.value) if isinstance(c, cst.Comment)}
-    return [c for c in found if id(c) not in inner]
+    return _comments(data, skip=frozenset(id(arg.value) for arg in data.args))
 
 
 def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
+    if a.deep_equals(b):
+        return True  # the usual case: the same text, no need to print and parse it
     code = cst.Module([]).code_for_node
     try:
         return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
