@@ -311,8 +311,9 @@ def _pipeline(dataset: dict):
     return [{"type": "LoadImageFromFile"}, multi, {"type": "PackInputs"}]
 
 
-def convert_loader(data: dict, split: str, todos: List[str]):
-    """The 1.2 dataloader for one 0.x split (None when the split has no data_source)."""
+def convert_loader(data: dict, split: str, todos: List[str], workers: bool = True):
+    """The 1.2 dataloader for one 0.x split (None when the split has no data_source).
+    `workers`: the top-level persistent_workers, which 0.x gave each loader unless `data` set it."""
     dataset = data.get(split)
     if not _has_source(dataset):
         return None
@@ -325,7 +326,7 @@ def convert_loader(data: dict, split: str, todos: List[str]):
     for key in LOADER_KEYS:
         if key in data and not (key == "drop_last" and split != "train"):  # 0.x validated all
             loader[key] = data[key]
-    loader.setdefault("persistent_workers", True)
+    loader.setdefault("persistent_workers", workers)
     loader["sampler"] = {"type": "DefaultSampler", "shuffle": split == "train"}
     if split == "train":
         loader["collate_fn"] = {"type": "default_collate"}
@@ -372,12 +373,12 @@ def _loader_todos(data: dict, todos: List[str]) -> None:
             todos.append(f"data.{key} has no 1.2 dataloader argument; set it where it belongs")
 
 
-def _loaders(data, todos: List[str]) -> dict:
+def _loaders(data, todos: List[str], workers: bool = True) -> dict:
     if not isinstance(data, dict):
         return {}
     found = {}
     for split in SPLITS:
-        loader = convert_loader(data, split, todos)
+        loader = convert_loader(data, split, todos, workers)
         if loader is not None:
             found[split] = loader
     return found
@@ -387,7 +388,7 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     cfg = ConfigFile(module, path)
     local = cfg.local("data")
     if local is MISSING:
-        return module
+        return _workers_override(module, cfg)
     index = cfg.statements.get("data")
     merged = cfg.merged("data")
     algorithm = _unsupported(merged)
@@ -399,7 +400,8 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     todos: List[str] = []
     if isinstance(local, dict):
         _loader_todos(local, todos)
-    full, base = _loaders(merged, todos), _loaders(cfg.inherited("data"), [])
+    full = _loaders(merged, todos, _workers(cfg.merged_view("persistent_workers")))
+    base = _loaders(cfg.inherited("data"), [], _bases_workers(cfg))
     new = []
     for split, loader in full.items():
         value = override(base.get(split, MISSING), loader)
@@ -412,6 +414,36 @@ def _convert_data(module: cst.Module, path) -> cst.Module:
     new += _evaluator(cfg, dict(new), path)
     module = replace_keys(module, ["data"], new)
     return _todos_on(module, [k for k, _ in new], todos)
+
+
+# MMSelfSup 0.x's train_model gave every loader the top-level `persistent_workers` (its
+# default_runtime sets True), unless `data` set one. The migrated loaders carry the value.
+
+def _workers(value) -> bool:
+    return value if isinstance(value, bool) else True  # a value not known statically: the default
+
+
+def _bases_workers(cfg: ConfigFile) -> bool:
+    """What the migrated `_base_` files give the loaders when their `data` does not say: False
+    only when one base sees both the data and a False (its own migration wrote it there)."""
+    for base in cfg.bases():
+        if base is not None and base.merged_view("persistent_workers") is False \
+                and _sourced(base.merged_view("data")):
+            return False
+    return True
+
+
+def _workers_override(module: cst.Module, cfg: ConfigFile) -> cst.Module:
+    """A file without `data` whose top-level persistent_workers differs from what its bases'
+    migrated loaders have (it sets it, or joins a base that does with the data's base): the
+    loaders get partial overrides. A loader the file already writes in 1.x form is left alone."""
+    data = cfg.inherited_view("data")
+    before, after = _bases_workers(cfg), _workers(cfg.merged_view("persistent_workers"))
+    if before == after or not _sourced(data) or "persistent_workers" in data:
+        return module
+    new = [(LOADERS[split], {"persistent_workers": after}) for split in _loaders(data, [])
+           if LOADERS[split] not in cfg.statements]
+    return replace_keys(module, [], list(dict(new).items())) if new else module
 
 
 def _evaluator(cfg: ConfigFile, new: dict, path) -> list:

@@ -400,6 +400,76 @@ def test_base_reference_to_data(tmp_path):
     """, kind="config", path=child)
 
 
+# MMSelfSup 0.x train_model: persistent_workers=cfg.persistent_workers for every loader, which
+# `data` overrides (mmselfsup 0.11 apis/train.py); a False must survive (num_workers=0 needs it)
+SMALL_DATA = """\
+data = dict(
+    samples_per_gpu=32,
+    workers_per_gpu=0,
+    train=dict(
+        type='SingleViewDataset',
+        data_source=dict(type='ImageNet', data_prefix='data/imagenet/train'),
+        pipeline=[]))
+"""
+
+
+def test_top_level_persistent_workers_false_reaches_the_loader():
+    check_transformed(DATA, "persistent_workers = False\n" + SMALL_DATA, """\
+    persistent_workers = False
+    train_dataloader = dict(
+        batch_size=32,
+        num_workers=0,
+        persistent_workers=False,
+        sampler=dict(type='DefaultSampler', shuffle=True),
+        collate_fn=dict(type='default_collate'),
+        dataset=dict(type='ImageNet', data_prefix=dict(img_path='data/imagenet/train'), pipeline=[]))
+    """)
+
+
+def test_data_persistent_workers_wins_over_the_top_level_one():
+    source = "persistent_workers = False\n" + SMALL_DATA.replace("workers_per_gpu=0,",
+                                                                 "workers_per_gpu=0,\n    persistent_workers=True,")
+    assert "persistent_workers=True" in migrate(source, DATA, "config")
+
+
+def test_a_child_setting_only_persistent_workers_overrides_the_loaders(tmp_path):
+    _write(tmp_path, "_base_/data.py", SMALL_DATA)
+    child = _write(tmp_path, "child.py", "")
+    check_transformed(DATA, """\
+    _base_ = ['_base_/data.py']
+    persistent_workers = False
+    """, """\
+    _base_ = ['_base_/data.py']
+    persistent_workers = False
+    train_dataloader = dict(persistent_workers=False)
+    """, path=child)
+
+
+def test_a_false_from_a_runtime_base_beside_the_data_base_goes_to_the_child(tmp_path):
+    # neither base sees both: the data base's loaders get True, so the child says False
+    _write(tmp_path, "_base_/data.py", SMALL_DATA)
+    _write(tmp_path, "_base_/runtime.py", "persistent_workers = False\n")
+    child = _write(tmp_path, "child.py", "")
+    check_transformed(DATA, """\
+    _base_ = ['_base_/data.py', '_base_/runtime.py']
+    """, """\
+    _base_ = ['_base_/data.py', '_base_/runtime.py']
+    train_dataloader = dict(persistent_workers=False)
+    """, path=child)
+
+
+@pytest.mark.parametrize("child_text", [
+    "_base_ = ['_base_/data.py']\npersistent_workers = True\n",  # what the loaders have anyway
+    "_base_ = ['_base_/mid.py']\n",  # the base that sees both already wrote it
+    "_base_ = ['_base_/mid.py']\ntrain_dataloader = dict(num_workers=0)\n",  # 1.x form: left alone
+])
+def test_persistent_workers_the_loaders_already_have_needs_nothing(tmp_path, child_text):
+    _write(tmp_path, "_base_/data.py", SMALL_DATA)
+    _write(tmp_path, "_base_/mid.py", "_base_ = ['data.py']\npersistent_workers = False\n")
+    child = _write(tmp_path, "child.py", "")
+    assert migrate(child_text, DATA, "config", child) == child_text
+
+
 # ---------------------------------------------------------------- model
 
 
