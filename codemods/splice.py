@@ -22,12 +22,15 @@ import libcst as cst
 # One pass over the text finds what can hide a line start: strings (escapes consumed, triple
 # quotes first), comments, brackets, backslash continuations and the newlines themselves. The
 # string patterns take runs of ordinary characters at once rather than one character per step.
+# The lookahead names the characters every token starts with: the regex engine then skips the
+# others at once instead of trying each alternative at every position (about 3x faster).
 _TOKEN = re.compile(
-    r"""(?P<str>'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"""
+    r"""(?=['"#()\[\]{}\\\r\n])"""
+    r"""(?:(?P<str>'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"""
     r"""|\"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*\"\"\""""
     r"""|'[^'\\\r\n]*(?:\\[\s\S][^'\\\r\n]*)*'|"[^"\\\r\n]*(?:\\[\s\S][^"\\\r\n]*)*")"""
     r"""|(?P<com>\#[^\r\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<cont>\\(?:\r\n|\r|\n))"""
-    r"""|(?P<nl>\r\n|\r|\n)"""
+    r"""|(?P<nl>\r\n|\r|\n))"""
 )
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _NESTED = (cst.ClassDef, cst.FunctionDef)
