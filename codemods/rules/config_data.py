@@ -16,7 +16,7 @@ import libcst as cst
 
 from codemods import data_pipeline as dp
 from codemods.config import MISSING, for_rule
-from codemods.walk import iter_nodes
+from codemods.walk import child_nodes, iter_nodes
 from codemods.rule import CONFIG, Context, Rule
 from codemods.rules._calls import used_names
 from codemods.rules.selfsup import uses_data_source
@@ -286,7 +286,12 @@ def _comments(node: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> List[cst
 def _loose_comments(data: cst.Call) -> List[cst.Comment]:
     """Comments of `data = dict(...)` outside its values (between its keys), which would be lost
     with the dict: they go above the dataloaders."""
-    return _comments(data, skip=frozenset(id(arg.value) for arg in data.args))
+    values = frozenset(id(arg.value) for arg in data.args)
+    outside = [part for part in child_nodes(data) if type(part) is not cst.Arg]  # `dict(  # note`
+    outside += [part for arg in data.args for part in child_nodes(arg) if id(part) not in values]
+    if not any(isinstance(n, cst.Comment) for part in outside for n in iter_nodes(part)):
+        return []  # the usual case (comments sit with the values): no visit in source order
+    return _comments(data, skip=values)
 
 
 def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:

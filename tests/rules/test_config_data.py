@@ -405,6 +405,20 @@ def test_a_data_that_other_statements_read_gets_a_todo(reads):
                       "instead, then rerun\n" + before, kind="config")
 
 
+def test_a_comment_after_the_opening_bracket_of_data_stays_above_the_dataloaders():
+    check_transformed(RULE, """\
+    data = dict(  # ImageNet, 8 GPUs
+        samples_per_gpu=64,
+        train=dict(type='CIFAR10', data_prefix='data/c'))
+    """, """\
+    # ImageNet, 8 GPUs
+    train_dataloader = dict(
+        batch_size=64,
+        dataset=dict(type='CIFAR10', data_root='data/c', split='train'),
+        sampler=dict(type='DefaultSampler', shuffle=True))
+    """, kind="config")
+
+
 def test_a_comment_after_data_stays_above_the_dataloaders():
     check_transformed(RULE, """\
     data = dict(samples_per_gpu=64, train=dict(type='CIFAR10', data_prefix='data/c'))  # 64 per GPU
