@@ -256,13 +256,28 @@ def _loader_call(args: dict, column: int) -> cst.Call:
     order = ["_delete_", "batch_size", "num_workers", *LOADER_KEYS, "dataset", "sampler"]
     names = sorted(args, key=lambda k: order.index(k) if k in order else len(order))
     flat = dp.dict_call([(k, args[k]) for k in names])
-    text = cst.Module([]).code_for_node(flat)
-    if "\n" not in text and column + len(text) < 79:
+    if _fits(flat, 79 - column):
         return flat
     line = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
     out = [dp.new_arg(k, args[k]).with_changes(comma=cst.Comma(whitespace_after=line)) for k in names]
     out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return cst.Call(func=cst.Name("dict"), args=out, whitespace_before_args=line)
+
+
+_TOKENS = (cst.Name, cst.SimpleString, cst.Integer, cst.Float)
+
+
+def _fits(node: cst.CSTNode, room: int) -> bool:
+    """Is `node` printed on one line shorter than `room`? Its names, numbers and strings alone
+    tell when it is too long (most loaders), without printing it."""
+    length = 0
+    for found in iter_nodes(node, layout=False):
+        if type(found) in _TOKENS:
+            length += len(found.value)
+            if length >= room:
+                return False
+    text = cst.Module([]).code_for_node(node)
+    return "\n" not in text and len(text) < room
 
 
 def _comments(node: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> List[cst.Comment]:
