@@ -1,0 +1,189 @@
+"""MMC304: custom mmcv hooks. Expected signatures and names are MMEngine 0.10's hooks/hook.py;
+the old ones mmcv 1.7's runner/hooks/hook.py."""
+import pytest
+
+from codemods.rules.hooks import GENERIC, GENERIC_METHODS, HELPER_TODOS, RUNNER_TODOS
+from tests.util import check_noop, check_transformed, migrate
+
+RULE = "MMC304"
+
+
+def todo(message, indent="    "):
+    return f"{indent}# TODO(mmcodemod): MMC304 {message}\n"
+
+
+# ---------------------------------------------------------------- no-op
+
+
+@pytest.mark.parametrize("source", [
+    # not mmcv's Hook
+    """\
+    import mmcv
+    from mmengine.hooks import Hook
+
+    class H(Hook):
+        def after_train_iter(self, runner):
+            pass
+    """,
+    # a class with hook-like methods that is no hook
+    """\
+    from mmcv.runner import load_checkpoint
+
+    class Tracker:
+        def after_train_iter(self, runner):
+            return self.every_n_iters(runner, 2)
+    """,
+    # already MMEngine's signature, and a method that takes more than the runner
+    """\
+    from mmcv.runner import Hook
+
+    class H(Hook):
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            pass
+
+        def before_val_iter(self, runner, *args, **kwargs):
+            pass
+
+        def before_run(self, runner):
+            runner.logger.info(runner.max_iters)
+    """,
+])
+def test_noop(source):
+    check_noop(RULE, source)
+
+
+# ---------------------------------------------------------------- rewrites
+
+
+def test_iteration_methods_get_mmengine_parameters_and_helpers_their_new_names():
+    check_transformed(RULE, """\
+    from mmcv.runner import HOOKS, Hook
+
+
+    @HOOKS.register_module()
+    class EveryN(Hook):
+        def before_train_iter(self, runner):
+            pass
+
+        def after_train_iter(self, runner):
+            if self.every_n_iters(runner, 10) or self.is_last_iter(runner):
+                print(runner.iter, runner._max_iters)
+
+        def after_val_epoch(self, runner):
+            if self.is_last_epoch(runner):
+                print(runner._max_epochs)
+
+        def after_test_iter(self, trainer: object):
+            pass
+    """, """\
+    from mmcv.runner import HOOKS, Hook
+
+
+    @HOOKS.register_module()
+    class EveryN(Hook):
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            pass
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            if self.every_n_train_iters(runner, 10) or self.is_last_train_iter(runner):
+                print(runner.iter, runner.max_iters)
+
+        def after_val_epoch(self, runner, metrics=None):
+            if self.is_last_train_epoch(runner):
+                print(runner.max_epochs)
+
+        def after_test_iter(self, trainer: object, batch_idx, data_batch=None, outputs=None):
+            pass
+    """)
+
+
+def test_aliases_module_bases_and_subclasses_of_a_local_hook():
+    check_transformed(RULE, """\
+    import mmcv.runner as mr
+
+    try:
+        from mmcv.runner.hooks import Hook as BaseHook
+    except ImportError:
+        BaseHook = object
+
+
+    class A(mr.Hook):
+        def after_val_iter(self, runner):
+            pass
+
+
+    class B(BaseHook):
+        pass
+
+
+    class C(B):
+        def before_val_iter(self, runner):
+            pass
+    """, """\
+    import mmcv.runner as mr
+
+    try:
+        from mmcv.runner.hooks import Hook as BaseHook
+    except ImportError:
+        BaseHook = object
+
+
+    class A(mr.Hook):
+        def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            pass
+
+
+    class B(BaseHook):
+        pass
+
+
+    class C(B):
+        def before_val_iter(self, runner, batch_idx, data_batch=None):
+            pass
+    """)
+
+
+# ---------------------------------------------------------------- TODOs
+
+
+def test_what_a_person_must_port_gets_a_todo():
+    before_iter = GENERIC.format(name="before_iter", train="before_train_iter", val="before_val_iter",
+                                 args=GENERIC_METHODS["before_iter"][2])
+    check_transformed(RULE, """\
+    from mmcv.runner import Hook
+
+
+    class Logs(Hook):
+        def before_iter(self, runner):
+            self.t = runner.inner_iter
+
+        def after_train_iter(self, runner):
+            loss = runner.outputs['loss']
+            runner.log_buffer.update({'loss': loss})
+            if self.end_of_epoch(runner):
+                pass
+    """, (
+        "from mmcv.runner import Hook\n\n\n"
+        "class Logs(Hook):\n"
+        + todo(before_iter) + "    def before_iter(self, runner):\n"
+        + todo(RUNNER_TODOS["inner_iter"], "        ") + "        self.t = runner.inner_iter\n\n"
+        "    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):\n"
+        + todo(RUNNER_TODOS["outputs"], "        ") + "        loss = runner.outputs['loss']\n"
+        + todo(RUNNER_TODOS["log_buffer"], "        ") + "        runner.log_buffer.update({'loss': loss})\n"
+        + todo(HELPER_TODOS["end_of_epoch"], "        ") + "        if self.end_of_epoch(runner):\n"
+        "            pass\n"
+    ))
+
+
+def test_runs_before_the_import_rule_renames_the_base():
+    # the whole rule set: the hook is still found (MMC3 runs before MMC1's import renames)
+    out = migrate("""\
+    from mmcv.runner import HOOKS, Hook
+
+    @HOOKS.register_module()
+    class H(Hook):
+        def after_train_iter(self, runner):
+            pass
+    """, ["MMC101", RULE])
+    assert "from mmengine.hooks import Hook" in out
+    assert "def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):" in out
