@@ -7,18 +7,20 @@ breaks there: MMEngine calls the iteration methods with more arguments than mmcv
 and MMEngine 0.10 sources (`runner/hooks/hook.py`, `hooks/hook.py`):
 
 - the iteration methods get the parameters MMEngine passes, `after_val_epoch`/`after_test_epoch`
-  get `metrics=None`;
+  get `metrics=None`, and their `super().<method>(runner)` calls pass them on;
 - trigger helpers with a new name: `every_n_iters` -> `every_n_train_iters`, `is_last_iter` ->
   `is_last_train_iter`, `is_last_epoch` -> `is_last_train_epoch`; `runner._max_iters` /
-  `runner._max_epochs` -> `runner.max_iters` / `runner.max_epochs`;
+  `runner._max_epochs` read -> `runner.max_iters` / `runner.max_epochs` (set: a TODO, those are
+  read-only);
 - TODOs where a person must decide: mmcv's `before_epoch`/`after_epoch`/`before_iter`/`after_iter`,
   which MMEngine never calls, helpers whose arguments changed (`every_n_inner_iters`,
   `end_of_epoch`) and runner attributes MMEngine does not have (`runner.outputs`,
   `runner.log_buffer`, `runner.data_loader`, `runner.inner_iter`, `runner.optimizer`,
   `runner.mode`).
 
-A method that already takes other parameters is left as it is; so are classes that do not derive
-from mmcv's `Hook` (here or through another class of the file).
+Subclasses of the mmcv hooks that MMEngine has under the same name but rewrote (`LoggerHook`,
+`CheckpointHook`, ...) get the same changes and a TODO to check their overrides. A method that
+already takes other parameters is left as it is; so are classes that derive from neither.
 """
 from __future__ import annotations
 
@@ -34,6 +36,12 @@ RULE_ID = "MMC304"
 GUIDE = "模块变动 / mmpretrain.core (hooks); MMEngine 的 Hook 接口"
 
 HOOK_CLASSES = frozenset({"mmcv.runner.Hook", "mmcv.runner.hooks.Hook", "mmcv.runner.hooks.hook.Hook"})
+#: mmcv hooks that MMEngine has under the same name, rewritten inside: a subclass's overrides of
+#: their own methods (LoggerHook.log, CheckpointHook._save_checkpoint, ...) may be called no more
+REWRITTEN = ("LoggerHook", "CheckpointHook", "EMAHook", "IterTimerHook", "DistSamplerSeedHook",
+             "EmptyCacheHook", "SyncBuffersHook", "ProfilerHook")
+REWRITTEN_TODO = ("MMEngine's {name} (mmengine.hooks) is not mmcv's: check each method this class "
+                  "overrides against it, and call super() with MMEngine's arguments")
 
 _ITER = ("batch_idx", "data_batch=None")
 #: method -> the parameters MMEngine passes after `runner`
@@ -47,6 +55,8 @@ SIGNATURES = {
 HELPERS = {"every_n_iters": "every_n_train_iters", "is_last_iter": "is_last_train_iter",
            "is_last_epoch": "is_last_train_epoch"}
 RUNNER_RENAMES = {"_max_iters": "max_iters", "_max_epochs": "max_epochs"}
+READ_ONLY = ("MMEngine's runner.{name} is read-only (it comes from the loop): set max_iters / "
+             "max_epochs in train_cfg instead")
 
 GENERIC = ("MMEngine's Hook never calls {name}(runner) (mmcv called it for training and validation): "
            "move it to {train}(self, runner{args}) and {val}, or to _{name}(self, runner{args}, "
@@ -75,13 +85,19 @@ RUNNER_TODOS = {
 }
 
 
-def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> bool:
+def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> Optional[str]:
+    """"Hook" when `node` derives from mmcv's Hook (or a hook class of the file), the name of the
+    mmcv hook when from one MMEngine rewrote (`REWRITTEN`), else None."""
     for base in node.bases:
         if isinstance(base.value, cst.Name) and base.value.value in local:
-            return True
-        if imap.resolved(base.value) in HOOK_CLASSES:
-            return True
-    return False
+            return "Hook"
+        qualified = imap.resolved(base.value) or ""
+        if qualified in HOOK_CLASSES:
+            return "Hook"
+        parts = qualified.split(".")
+        if parts[:2] == ["mmcv", "runner"] and parts[-1] in REWRITTEN:
+            return parts[-1]
+    return None
 
 
 def _old_signature(node: cst.FunctionDef) -> Optional[str]:
@@ -98,10 +114,13 @@ def _old_signature(node: cst.FunctionDef) -> Optional[str]:
 class _Scope:
     """A class or def around the node being visited."""
 
-    def __init__(self, hook_class: bool = False, method: bool = False, runner: Optional[str] = None):
+    def __init__(self, hook_class: bool = False, method: bool = False, runner: Optional[str] = None,
+                 name: str = "", added: tuple = ()):
         self.hook_class = hook_class  # a class deriving from mmcv's Hook
         self.method = method  # inside a method of such a class (or a def nested in one)
         self.runner = runner  # that method's runner parameter
+        self.name = name  # that method's name
+        self.added = added  # the parameters the method gets (`SIGNATURES`)
 
 
 class _Hooks(TodoTransformer):
@@ -112,13 +131,31 @@ class _Hooks(TodoTransformer):
         self.imap = imap
         self.hooks: Set[str] = set()  # names of the file's hook classes
         self.scopes: List[_Scope] = [_Scope()]
+        self.stores: Set[int] = set()  # ids of the nodes assigned to (`runner._max_iters = ...`)
         self.changes = 0
 
+    def _store(self, target: cst.BaseExpression) -> None:
+        self.stores.add(id(target))
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._store(element.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._store(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store(node.target)
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        is_hook = _hook_base(self.imap, node, self.hooks)
-        if is_hook:
+        base = _hook_base(self.imap, node, self.hooks)
+        if base is not None:
             self.hooks.add(node.name.value)
-        self.scopes.append(_Scope(hook_class=is_hook))
+        if base in REWRITTEN:
+            self.todo(REWRITTEN_TODO.format(name=base))
+        self.scopes.append(_Scope(hook_class=base is not None))
 
     def leave_ClassDef(self, original, updated):
         self.scopes.pop()
@@ -132,10 +169,12 @@ class _Hooks(TodoTransformer):
         params = node.params.params
         runner = params[1].name.value if len(params) > 1 else None
         name = node.name.value
-        if name in GENERIC_METHODS and _old_signature(node) is not None:
+        old = _old_signature(node) is not None
+        if name in GENERIC_METHODS and old:
             train, val, args = GENERIC_METHODS[name]
             self.todo(GENERIC.format(name=name, train=train, val=val, args=args))
-        self.scopes.append(_Scope(method=True, runner=runner))
+        added = SIGNATURES.get(name, ()) if old else ()
+        self.scopes.append(_Scope(method=True, runner=runner, name=name, added=added))
 
     def leave_FunctionDef(self, original, updated):
         self.scopes.pop()
@@ -150,6 +189,26 @@ class _Hooks(TodoTransformer):
         return updated.with_changes(params=params.with_changes(
             params=[*old, *(p.with_changes(comma=comma) for p in new[:-1]), new[-1]]))
 
+    def leave_Call(self, original, updated):
+        """`super().after_train_iter(runner)` in a method that gets MMEngine's parameters passes
+        them on (MMEngine's own method requires batch_idx)."""
+        scope = self.scopes[-1]
+        func = updated.func
+        if not scope.added or not isinstance(func, cst.Attribute) or func.attr.value != scope.name:
+            return updated
+        if not (isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name)
+                and func.value.func.value == "super"):
+            return updated
+        args = updated.args
+        if len(args) != 1 or args[0].keyword is not None or args[0].star \
+                or not isinstance(args[0].value, cst.Name) or args[0].value.value != scope.runner:
+            return updated
+        self.changes += 1
+        names = [cst.Name(p.split("=")[0]) for p in scope.added]
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return updated.with_changes(args=[args[0].with_changes(comma=comma),
+                                          *(cst.Arg(n, comma=comma) for n in names[:-1]), cst.Arg(names[-1])])
+
     def leave_Attribute(self, original, updated):
         scope = self.scopes[-1]
         if not scope.method or not isinstance(updated.value, cst.Name):
@@ -160,6 +219,8 @@ class _Hooks(TodoTransformer):
             return updated.with_changes(attr=cst.Name(HELPERS[attr]))
         if owner == "self" and attr in HELPER_TODOS:
             self.todo(HELPER_TODOS[attr])
+        elif owner == scope.runner and attr in RUNNER_RENAMES and id(original) in self.stores:
+            self.todo(READ_ONLY.format(name=RUNNER_RENAMES[attr]))
         elif owner == scope.runner and attr in RUNNER_RENAMES:
             self.changes += 1
             return updated.with_changes(attr=cst.Name(RUNNER_RENAMES[attr]))

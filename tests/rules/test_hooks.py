@@ -2,7 +2,8 @@
 the old ones mmcv 1.7's runner/hooks/hook.py."""
 import pytest
 
-from codemods.rules.hooks import GENERIC, GENERIC_METHODS, HELPER_TODOS, RUNNER_TODOS
+from codemods.rules.hooks import (GENERIC, GENERIC_METHODS, HELPER_TODOS, READ_ONLY, REWRITTEN_TODO,
+                                  RUNNER_TODOS)
 from tests.util import check_noop, check_transformed, migrate
 
 RULE = "MMC304"
@@ -143,6 +144,35 @@ def test_aliases_module_bases_and_subclasses_of_a_local_hook():
     """)
 
 
+def test_a_call_of_the_parent_method_passes_the_new_arguments_on():
+    # MMEngine's Hook.after_train_iter requires batch_idx: super().after_train_iter(runner) fails
+    check_transformed(RULE, """\
+    from mmcv.runner import Hook
+
+
+    class H(Hook):
+        def after_train_iter(self, runner):
+            super().after_train_iter(runner)
+            super(H, self).before_run(runner)
+
+        def before_val_iter(self, runner):
+            super(H, self).before_val_iter(runner)
+            super().before_val_iter(runner, 0)
+    """, """\
+    from mmcv.runner import Hook
+
+
+    class H(Hook):
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            super().after_train_iter(runner, batch_idx, data_batch, outputs)
+            super(H, self).before_run(runner)
+
+        def before_val_iter(self, runner, batch_idx, data_batch=None):
+            super(H, self).before_val_iter(runner, batch_idx, data_batch)
+            super().before_val_iter(runner, 0)
+    """)
+
+
 # ---------------------------------------------------------------- TODOs
 
 
@@ -187,3 +217,48 @@ def test_runs_before_the_import_rule_renames_the_base():
     """, ["MMC101", RULE])
     assert "from mmengine.hooks import Hook" in out
     assert "def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):" in out
+
+
+def test_a_subclass_of_a_hook_mmengine_rewrote_gets_a_todo_and_the_new_signatures():
+    check_transformed(RULE, """\
+    from mmcv.runner import HOOKS, LoggerHook
+
+
+    @HOOKS.register_module()
+    class MyLogger(LoggerHook):
+        def log(self, runner):
+            pass
+
+        def after_train_iter(self, runner):
+            super(MyLogger, self).after_train_iter(runner)
+    """, (
+        "from mmcv.runner import HOOKS, LoggerHook\n\n\n"
+        + todo(REWRITTEN_TODO.format(name="LoggerHook"), "") +
+        "@HOOKS.register_module()\n"
+        "class MyLogger(LoggerHook):\n"
+        "    def log(self, runner):\n"
+        "        pass\n\n"
+        "    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):\n"
+        "        super(MyLogger, self).after_train_iter(runner, batch_idx, data_batch, outputs)\n"
+    ))
+
+
+def test_setting_the_runner_length_gets_a_todo_reading_it_the_new_name():
+    # MMEngine's Runner.max_epochs / max_iters are properties without a setter
+    check_transformed(RULE, """\
+    from mmcv.runner import Hook
+
+
+    class Longer(Hook):
+        def before_run(self, runner):
+            runner._max_epochs = runner._max_epochs * 2
+            runner._max_iters += 10
+    """, (
+        "from mmcv.runner import Hook\n\n\n"
+        "class Longer(Hook):\n"
+        "    def before_run(self, runner):\n"
+        + todo(READ_ONLY.format(name="max_epochs"), "        ")
+        + "        runner._max_epochs = runner.max_epochs * 2\n"
+        + todo(READ_ONLY.format(name="max_iters"), "        ")
+        + "        runner._max_iters += 10\n"
+    ))
