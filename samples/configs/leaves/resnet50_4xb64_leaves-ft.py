@@ -11,3 +11,4 @@ optimizer = dict(lr=0.01)
 runner = dict(max_epochs=50)
 data = dict(samples_per_gpu=64)
 evaluation = dict(interval=2, save_best='auto')
+custom_hooks = [dict(type='ProgressHook', interval=10)]

@@ -12,4 +12,5 @@ train_cfg = dict(max_epochs=50, val_interval=2)
 train_dataloader = dict(batch_size=64)
 val_dataloader = dict(batch_size=64)
 test_dataloader = val_dataloader
+custom_hooks = [dict(type='ProgressHook', interval=10)]
 default_hooks = dict(checkpoint=dict(save_best='auto'))
