@@ -331,13 +331,25 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
         ),
         "accuracy": Removed("accuracy() was removed: use mmpretrain.evaluation.Accuracy.calculate(pred, target, topk)"),
     },
+    "mmselfsup.models.utils": {
+        # MMPretrain 1.2 keeps it beside SimCLR, its one user (same autograd Function)
+        **_rows("mmpretrain.models.selfsup.simclr", "GatherLayer"),
+    },
     "mmselfsup.utils": {
         **_rows("mmpretrain.models.utils", "batch_shuffle_ddp batch_unshuffle_ddp"),
         **_rows("mmengine.runner", "find_latest_checkpoint"),
         **_rows("mmengine.utils.dl_utils", "tensor2imgs"),
+        "sync_random_seed": Removed(
+            "sync_random_seed(seed=None, device='cuda') has no drop-in: mmengine.dist.sync_random_seed"
+            "(group=None) takes no seed (it draws one on rank 0 and broadcasts it)"
+        ),
+        # the same (out, sinkhorn_iterations, world_size, epsilon) function, now beside SwAVLoss
+        **_rows("mmpretrain.models.losses.swav_loss", "distributed_sinkhorn"),
         "concat_all_gather": Removed(
             "concat_all_gather was removed: use torch.cat(mmengine.dist.all_gather(tensor))"
         ),
+        **_removed("{name} was removed: gather with mmengine.dist.all_gather(tensor) (a list, one "
+                   "tensor per process)", "gather_tensors gather_tensors_batch"),
         "setup_multi_processes": Removed(
             "setup_multi_processes(cfg) was removed: the Runner does it from env_cfg.mp_cfg "
             "(mmengine.utils.dl_utils.set_multi_processing)"

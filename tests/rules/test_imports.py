@@ -594,3 +594,22 @@ def test_statements_that_do_not_spell_the_name_are_passed_over_on_the_way_to_its
         "from inference import inference_model\n"
         "print(inference_model(root))\n",
     )
+
+
+@pytest.mark.parametrize("before, after", [
+    # MMPretrain 1.2 keeps these beside their one user (models/selfsup/simclr.py,
+    # models/losses/swav_loss.py)
+    ("from mmselfsup.models.utils import GatherLayer\n",
+     "from mmpretrain.models.selfsup.simclr import GatherLayer\n"),
+    ("from mmselfsup.utils import distributed_sinkhorn\n",
+     "from mmpretrain.models.losses.swav_loss import distributed_sinkhorn\n"),
+])
+def test_mmselfsup_helpers_that_moved(before, after):
+    check_transformed(RULE, before, after)
+
+
+def test_a_helper_whose_mmengine_namesake_takes_other_arguments_gets_a_todo():
+    # mmselfsup 0.11 sync_random_seed(seed=None, device='cuda'); MMEngine 0.10 sync_random_seed(group=None)
+    out = migrate("from mmselfsup.utils import sync_random_seed\nseed = sync_random_seed(seed)\n", RULE)
+    assert "# TODO(mmcodemod): MMC101 sync_random_seed(seed=None, device='cuda') has no drop-in" in out
+    assert "from mmengine.dist import sync_random_seed" not in out
