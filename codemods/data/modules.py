@@ -332,8 +332,19 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
         "accuracy": Removed("accuracy() was removed: use mmpretrain.evaluation.Accuracy.calculate(pred, target, topk)"),
     },
     "mmselfsup.models.utils": {
-        # MMPretrain 1.2 keeps it beside SimCLR, its one user (same autograd Function)
+        # MMPretrain 1.2 keeps these beside their one user (same definitions; MultiPrototypes
+        # takes an optional init_cfg more)
         **_rows("mmpretrain.models.selfsup.simclr", "GatherLayer"),
+        **_rows("mmpretrain.models.losses.swav_loss", "MultiPrototypes"),
+        "CAETransformerRegressorLayer": Removed(
+            "CAETransformerRegressorLayer is now mmpretrain.models.necks.cae_neck."
+            "CAETransformerRegressorLayer, whose init_values argument is called layer_scale_init_value"
+        ),
+        "TransformerEncoderLayer": Removed(
+            "TransformerEncoderLayer: MMPretrain 1.2 has mmpretrain.models.backbones.vision_transformer."
+            "TransformerEncoderLayer (init_values is layer_scale_init_value, no window_size: for the "
+            "relative position bias use mmpretrain.models.backbones.beit.BEiTTransformerEncoderLayer)"
+        ),
     },
     "mmselfsup.utils": {
         **_rows("mmpretrain.models.utils", "batch_shuffle_ddp batch_unshuffle_ddp"),

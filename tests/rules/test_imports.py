@@ -603,6 +603,8 @@ def test_statements_that_do_not_spell_the_name_are_passed_over_on_the_way_to_its
      "from mmpretrain.models.selfsup.simclr import GatherLayer\n"),
     ("from mmselfsup.utils import distributed_sinkhorn\n",
      "from mmpretrain.models.losses.swav_loss import distributed_sinkhorn\n"),
+    ("from mmselfsup.models.utils import MultiPrototypes\n",
+     "from mmpretrain.models.losses.swav_loss import MultiPrototypes\n"),
 ])
 def test_mmselfsup_helpers_that_moved(before, after):
     check_transformed(RULE, before, after)
