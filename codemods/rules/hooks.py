@@ -30,7 +30,9 @@ import libcst as cst
 
 from codemods.importmap import ImportMap
 from codemods.rule import CODE, Context, Rule
+from codemods.rules._calls import marked
 from codemods.todo import TodoTransformer
+from codemods.walk import EXPRESSION_PARTS
 
 RULE_ID = "MMC304"
 GUIDE = "模块变动 / mmpretrain.core (hooks); MMEngine 的 Hook 接口"
@@ -126,13 +128,20 @@ class _Scope:
 class _Hooks(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self, imap: ImportMap) -> None:
+    def __init__(self, imap: ImportMap, around: Set[int]) -> None:
         super().__init__()
         self.imap = imap
+        self.around = around  # ids of the hook classes and the nodes around them (`_hook_classes`)
         self.hooks: Set[str] = set()  # names of the file's hook classes
         self.scopes: List[_Scope] = [_Scope()]
+        self.inside = 0  # > 0 within a hook class
         self.stores: Set[int] = set()  # ids of the nodes assigned to (`runner._max_iters = ...`)
         self.changes = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # only hook classes are entered (and what leads to them): the rest is not rebuilt
+        descend = super().on_visit(node)  # always: the TODO bookkeeping pairs it with on_leave
+        return descend and (self.inside > 0 or id(node) in self.around)
 
     def _store(self, target: cst.BaseExpression) -> None:
         self.stores.add(id(target))
@@ -156,9 +165,10 @@ class _Hooks(TodoTransformer):
         if base in REWRITTEN:
             self.todo(REWRITTEN_TODO.format(name=base))
         self.scopes.append(_Scope(hook_class=base is not None))
+        self.inside += base is not None
 
     def leave_ClassDef(self, original, updated):
-        self.scopes.pop()
+        self.inside -= self.scopes.pop().hook_class
         return updated
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -259,9 +269,26 @@ class CustomHooks(Rule):
         imap = ctx.import_map(module)
         if not any(v == "mmcv" or v.startswith("mmcv.") for v in imap.names.values()):
             return module  # nothing imported from mmcv: no class here derives from its Hook
-        visitor = _Hooks(imap)
-        updated = module.visit(visitor)
-        if updated.deep_equals(module):
+        around = _hook_classes(module, imap, ctx.quiet(("class",)))
+        if not around:
             return module
+        visitor = _Hooks(imap, around)
+        updated = module.visit(visitor)
+        if all(new is old or new.deep_equals(old) for new, old in zip(updated.body, module.body)):
+            return module  # (only the hook classes were rebuilt: the others are the same objects)
         ctx.record(RULE_ID, max(1, visitor.changes))
         return updated
+
+
+def _hook_classes(module: cst.Module, imap: ImportMap, quiet) -> Set[int]:
+    """ids of the file's hook classes and of the nodes around them (in source order: a class may
+    derive from a hook class above it)."""
+    local: Set[str] = set()
+
+    def is_hook(node) -> bool:
+        if type(node) is cst.ClassDef and _hook_base(imap, node, local) is not None:
+            local.add(node.name.value)
+            return True
+        return False
+
+    return marked(module, is_hook, EXPRESSION_PARTS, quiet)
