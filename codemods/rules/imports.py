@@ -1023,18 +1023,23 @@ class _Rewrite(TodoTransformer):
                     out.append(_import_from(parent, [(last, asname)], False))
                 elif not parent:
                     out.append(_import(new, asname))
+        names: Dict[str, List[Tuple[str, None]]] = {}  # module -> names, in order of first use
         for chain, (kind, data) in self.chain_new.items():
             if chain.split(".", 1)[0] != binding.local:
                 continue
             if kind == "from":
                 module, name, _ = data  # type: ignore[misc]
                 if self._fresh((module, name, None), seen):
-                    out.append(_import_from(module, [(name, None)], False))
+                    if module not in names:
+                        names[module] = []
+                        out.append(module)  # its line goes where the module is first used
+                    names[module].append((name, None))
             elif kind == "import":
                 module = data[0]  # type: ignore[index]
                 if self._fresh(("import", module, None), seen):
                     out.append(_import(module))
-        return out, todos
+        # one `from module import ...` line per module (`mmcv.load` and `mmcv.dump` both used)
+        return [_import_from(x, names[x], False) if isinstance(x, str) else x for x in out], todos
 
 
 class ImportsRule(Rule):

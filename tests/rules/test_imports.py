@@ -615,3 +615,19 @@ def test_a_helper_whose_mmengine_namesake_takes_other_arguments_gets_a_todo():
     out = migrate("from mmselfsup.utils import sync_random_seed\nseed = sync_random_seed(seed)\n", RULE)
     assert "# TODO(mmcodemod): MMC101 sync_random_seed(seed=None, device='cuda') has no drop-in" in out
     assert "from mmengine.dist import sync_random_seed" not in out
+
+
+def test_names_of_one_module_reached_through_a_module_import_share_one_line():
+    # mmcv 1.x load/dump are mmengine.fileio's, mkdir_or_exist mmengine.utils' (used in between)
+    check_transformed(RULE, """\
+    import mmcv
+    x = mmcv.load('a.pkl')
+    mmcv.mkdir_or_exist('out')
+    mmcv.dump(x, 'b.pkl')
+    """, """\
+    from mmengine.fileio import load, dump
+    from mmengine.utils import mkdir_or_exist
+    x = load('a.pkl')
+    mkdir_or_exist('out')
+    dump(x, 'b.pkl')
+    """)
