@@ -396,7 +396,17 @@ NAMES: Dict[str, Dict[str, Resolution]] = {
                 "get_state_dict CheckpointLoader set_random_seed Priority get_priority find_latest_checkpoint"),
         **_rows("mmengine.dist", "get_dist_info init_dist master_only"),
         **_rows("mmengine.model", "BaseModule Sequential ModuleList ModuleDict"),
-        **_rows("mmengine.hooks", "Hook CheckpointHook LoggerHook DistSamplerSeedHook EMAHook"),
+        **_rows("mmengine.hooks", "Hook CheckpointHook LoggerHook DistSamplerSeedHook EMAHook IterTimerHook "
+                "EmptyCacheHook"),
+        "TextLoggerHook": Removed(
+            "TextLoggerHook was removed: MMEngine's LoggerHook (mmengine.hooks) writes the text and json "
+            "logs; subclass that (log_config becomes default_hooks.logger)"
+        ),
+        **_removed("{name} was removed: MMEngine logs through the visualizer's backends, e.g. visualizer = "
+                   "dict(type='Visualizer', vis_backends=[dict(type='TensorboardVisBackend')]) (Wandb, MLflow, "
+                   "ClearML, Neptune and DVCLive have one too)",
+                   "TensorboardLoggerHook WandbLoggerHook MlflowLoggerHook NeptuneLoggerHook "
+                   "DvcliveLoggerHook ClearMLLoggerHook PaviLoggerHook SegmindLoggerHook"),
         "HOOKS": Move("mmengine.registry", "HOOKS"),
         "OPTIMIZERS": Move("mmengine.registry", "OPTIMIZERS"),
         "RUNNERS": Move("mmengine.registry", "RUNNERS"),

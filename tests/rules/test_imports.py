@@ -631,3 +631,11 @@ def test_names_of_one_module_reached_through_a_module_import_share_one_line():
     mkdir_or_exist('out')
     dump(x, 'b.pkl')
     """)
+
+
+def test_mmcv_logger_hooks_say_where_logging_went():
+    out = migrate("from mmcv.runner import TextLoggerHook, WandbLoggerHook, IterTimerHook\n"
+                  "hooks = [TextLoggerHook, WandbLoggerHook, IterTimerHook]\n", RULE)
+    assert "# TODO(mmcodemod): MMC101 TextLoggerHook was removed: MMEngine's LoggerHook" in out
+    assert "# TODO(mmcodemod): MMC101 WandbLoggerHook was removed: MMEngine logs through the visualizer's backends" in out
+    assert "from mmengine.hooks import IterTimerHook" in out
