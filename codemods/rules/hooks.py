@@ -24,7 +24,7 @@ already takes other parameters is left as it is; so are classes that derive from
 """
 from __future__ import annotations
 
-from typing import List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -102,6 +102,18 @@ def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> Optional
     return None
 
 
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+
+
+def _param(spec: str) -> cst.Param:
+    """`batch_idx` or `data_batch=None` (a `SIGNATURES` entry) as a parameter."""
+    name, _, default = spec.partition("=")
+    if not default:
+        return cst.Param(cst.Name(name))
+    return cst.Param(cst.Name(name), default=cst.Name(default), equal=_EQUAL)
+
+
 def _old_signature(node: cst.FunctionDef) -> Optional[str]:
     """The runner parameter's name when `node` takes just (self, runner), else None."""
     params = node.params
@@ -128,11 +140,10 @@ class _Scope:
 class _Hooks(TodoTransformer):
     rule_id = RULE_ID
 
-    def __init__(self, imap: ImportMap, around: Set[int]) -> None:
+    def __init__(self, bases: Dict[int, str], around: Set[int]) -> None:
         super().__init__()
-        self.imap = imap
+        self.bases = bases  # id of each hook class -> its base (`_hook_base`)
         self.around = around  # ids of the hook classes and the nodes around them (`_hook_classes`)
-        self.hooks: Set[str] = set()  # names of the file's hook classes
         self.scopes: List[_Scope] = [_Scope()]
         self.inside = 0  # > 0 within a hook class
         self.stores: Set[int] = set()  # ids of the nodes assigned to (`runner._max_iters = ...`)
@@ -159,9 +170,7 @@ class _Hooks(TodoTransformer):
         self._store(node.target)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        base = _hook_base(self.imap, node, self.hooks)
-        if base is not None:
-            self.hooks.add(node.name.value)
+        base = self.bases.get(id(node))
         if base in REWRITTEN:
             self.todo(REWRITTEN_TODO.format(name=base))
         self.scopes.append(_Scope(hook_class=base is not None))
@@ -187,17 +196,14 @@ class _Hooks(TodoTransformer):
         self.scopes.append(_Scope(method=True, runner=runner, name=name, added=added))
 
     def leave_FunctionDef(self, original, updated):
-        self.scopes.pop()
-        added = SIGNATURES.get(original.name.value) if self.scopes[-1].hook_class else None
-        if added is None or _old_signature(original) is None:
+        added = self.scopes.pop().added
+        if not added:
             return updated
         self.changes += 1
-        new = [cst.parse_expression(f"lambda {p}: 0").params.params[0] for p in added]
-        params = updated.params
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        old = [params.params[0], params.params[1].with_changes(comma=comma)]
-        return updated.with_changes(params=params.with_changes(
-            params=[*old, *(p.with_changes(comma=comma) for p in new[:-1]), new[-1]]))
+        self_param, runner = updated.params.params
+        new = [runner.with_changes(comma=_COMMA), *(_param(p).with_changes(comma=_COMMA) for p in added)]
+        new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(params=updated.params.with_changes(params=[self_param, *new]))
 
     def leave_Call(self, original, updated):
         """`super().after_train_iter(runner)` in a method that gets MMEngine's parameters passes
@@ -214,10 +220,9 @@ class _Hooks(TodoTransformer):
                 or not isinstance(args[0].value, cst.Name) or args[0].value.value != scope.runner:
             return updated
         self.changes += 1
-        names = [cst.Name(p.split("=")[0]) for p in scope.added]
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        return updated.with_changes(args=[args[0].with_changes(comma=comma),
-                                          *(cst.Arg(n, comma=comma) for n in names[:-1]), cst.Arg(names[-1])])
+        names = [cst.Arg(cst.Name(p.partition("=")[0]), comma=_COMMA) for p in scope.added]
+        names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(args=[args[0].with_changes(comma=_COMMA), *names])
 
     def leave_Attribute(self, original, updated):
         scope = self.scopes[-1]
@@ -269,10 +274,10 @@ class CustomHooks(Rule):
         imap = ctx.import_map(module)
         if not any(v == "mmcv" or v.startswith("mmcv.") for v in imap.names.values()):
             return module  # nothing imported from mmcv: no class here derives from its Hook
-        around = _hook_classes(module, imap, ctx.quiet(("class",)))
-        if not around:
+        bases, around = _hook_classes(module, imap, ctx.quiet(("class",)))
+        if not bases:
             return module
-        visitor = _Hooks(imap, around)
+        visitor = _Hooks(bases, around)
         updated = module.visit(visitor)
         if all(new is old or new.deep_equals(old) for new, old in zip(updated.body, module.body)):
             return module  # (only the hook classes were rebuilt: the others are the same objects)
@@ -280,15 +285,17 @@ class CustomHooks(Rule):
         return updated
 
 
-def _hook_classes(module: cst.Module, imap: ImportMap, quiet) -> Set[int]:
-    """ids of the file's hook classes and of the nodes around them (in source order: a class may
-    derive from a hook class above it)."""
+def _hook_classes(module: cst.Module, imap: ImportMap, quiet) -> Tuple[Dict[int, str], Set[int]]:
+    """The file's hook classes (id -> `_hook_base`), and the ids of them and of the nodes around
+    them. Walked in source order: a class may derive from a hook class above it."""
+    bases: Dict[int, str] = {}
     local: Set[str] = set()
 
     def is_hook(node) -> bool:
-        if type(node) is cst.ClassDef and _hook_base(imap, node, local) is not None:
+        base = _hook_base(imap, node, local) if type(node) is cst.ClassDef else None
+        if base is not None:
+            bases[id(node)] = base
             local.add(node.name.value)
-            return True
-        return False
+        return base is not None
 
-    return marked(module, is_hook, EXPRESSION_PARTS, quiet)
+    return bases, marked(module, is_hook, EXPRESSION_PARTS, quiet)

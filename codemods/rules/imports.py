@@ -1023,7 +1023,10 @@ class _Rewrite(TodoTransformer):
                     out.append(_import_from(parent, [(last, asname)], False))
                 elif not parent:
                     out.append(_import(new, asname))
-        names: Dict[str, List[Tuple[str, None]]] = {}  # module -> names, in order of first use
+        # one `from module import ...` line per module (`mmcv.load` and `mmcv.dump` both used),
+        # where the module is first used: `chained` holds its name until the names are known
+        chained: List[Union[str, cst.Import]] = []
+        names: Dict[str, List[Tuple[str, None]]] = {}
         for chain, (kind, data) in self.chain_new.items():
             if chain.split(".", 1)[0] != binding.local:
                 continue
@@ -1032,14 +1035,14 @@ class _Rewrite(TodoTransformer):
                 if self._fresh((module, name, None), seen):
                     if module not in names:
                         names[module] = []
-                        out.append(module)  # its line goes where the module is first used
+                        chained.append(module)
                     names[module].append((name, None))
             elif kind == "import":
                 module = data[0]  # type: ignore[index]
                 if self._fresh(("import", module, None), seen):
-                    out.append(_import(module))
-        # one `from module import ...` line per module (`mmcv.load` and `mmcv.dump` both used)
-        return [_import_from(x, names[x], False) if isinstance(x, str) else x for x in out], todos
+                    chained.append(_import(module))
+        out += [_import_from(x, names[x], False) if isinstance(x, str) else x for x in chained]
+        return out, todos
 
 
 class ImportsRule(Rule):

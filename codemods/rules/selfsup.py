@@ -441,9 +441,9 @@ def _workers_override(module: cst.Module, cfg: ConfigFile) -> cst.Module:
     before, after = _bases_workers(cfg), _workers(cfg.merged_view("persistent_workers"))
     if before == after or not _sourced(data) or "persistent_workers" in data:
         return module
-    new = [(LOADERS[split], {"persistent_workers": after}) for split in _loaders(data, [])
-           if LOADERS[split] not in cfg.statements]
-    return replace_keys(module, [], list(dict(new).items())) if new else module
+    new = {LOADERS[split]: {"persistent_workers": after} for split in SPLITS
+           if _has_source(data.get(split)) and LOADERS[split] not in cfg.statements}
+    return replace_keys(module, [], list(new.items())) if new else module
 
 
 def _evaluator(cfg: ConfigFile, new: dict, path) -> list:
