@@ -74,8 +74,10 @@ def _range(start: int, end: int) -> str:
 
 
 def unified_diff(old: str, new: str, path: str, spans=()) -> str:
-    """The whole diff of one file, `git apply`-able, relative path `path` (posix)."""
+    """The whole diff of one file, `git apply`-able, relative path `path` (posix). A path
+    outside the current directory is absolute: like git, the header drops its leading `/`."""
     old_lines, new_lines = _lines(old), _lines(new)
+    path = path.lstrip("/")
     out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
     for hunk in hunks(old, new, spans):
         out += hunk_text(hunk, old_lines, new_lines)

@@ -49,6 +49,14 @@ def test_diff_applies_with_git_apply(tmp_path):
     assert NEW_LINE in (tmp_path / "train.py").read_text()
 
 
+def test_diff_of_a_file_outside_the_current_folder_names_it_as_git_does(tmp_path):
+    project(tmp_path / "elsewhere")
+    (tmp_path / "here").mkdir()
+    result = invoke(["run", str(tmp_path / "elsewhere"), "--diff", "-q"], tmp_path / "here")
+    name = (tmp_path / "elsewhere" / "train.py").as_posix().lstrip("/")
+    assert f"--- a/{name}\n+++ b/{name}\n" in result.stdout
+
+
 def test_check_lists_files_and_exits_1(tmp_path):
     project(tmp_path)
     result = invoke(["run", ".", "--check"], tmp_path)
