@@ -16,7 +16,7 @@ and MMEngine 0.10 sources (`runner/hooks/hook.py`, `hooks/hook.py`):
   which MMEngine never calls, helpers whose arguments changed (`every_n_inner_iters`,
   `end_of_epoch`) and runner attributes MMEngine does not have (`runner.outputs`,
   `runner.log_buffer`, `runner.data_loader`, `runner.inner_iter`, `runner.optimizer`,
-  `runner.mode`).
+  `runner.mode`, `runner.meta`, `runner.current_lr()`, `runner.current_momentum()`).
 
 Subclasses of the mmcv hooks that MMEngine has under the same name but rewrote (`LoggerHook`,
 `CheckpointHook`, ...) get the same changes and a TODO to check their overrides. A method that
@@ -84,6 +84,12 @@ RUNNER_TODOS = {
     "optimizer": "MMEngine has no runner.optimizer: use runner.optim_wrapper (.optimizer is the "
     "torch optimizer)",
     "mode": "MMEngine has no runner.mode: it calls the train, val and test methods of a hook apart",
+    "meta": "MMEngine has no runner.meta: read runner.cfg, runner.seed or runner.experiment_name, keep "
+    "values in runner.message_hub, and add to checkpoints in before_save_checkpoint(runner, checkpoint)",
+    "current_lr": "MMEngine has no runner.current_lr(): use runner.optim_wrapper.get_lr()['lr'] "
+    "(one value per parameter group)",
+    "current_momentum": "MMEngine has no runner.current_momentum(): use "
+    "runner.optim_wrapper.get_momentum()['momentum'] (one value per parameter group)",
 }
 
 

@@ -205,6 +205,27 @@ def test_what_a_person_must_port_gets_a_todo():
     ))
 
 
+def test_runner_members_mmengine_lacks_get_a_todo():
+    # mmcv 1.7's BaseRunner has meta, current_lr() and current_momentum(); MMEngine's Runner has none
+    # (the learning rate is OptimWrapper.get_lr(), a dict of lists)
+    check_transformed(RULE, """\
+    from mmcv.runner import Hook
+
+
+    class Lr(Hook):
+        def after_train_epoch(self, runner):
+            runner.logger.info(runner.current_lr()[0])
+            runner.meta['lr'] = runner.current_momentum()
+    """, (
+        "from mmcv.runner import Hook\n\n\n"
+        "class Lr(Hook):\n"
+        "    def after_train_epoch(self, runner):\n"
+        + todo(RUNNER_TODOS["current_lr"], "        ") + "        runner.logger.info(runner.current_lr()[0])\n"
+        + todo(RUNNER_TODOS["meta"], "        ") + todo(RUNNER_TODOS["current_momentum"], "        ")
+        + "        runner.meta['lr'] = runner.current_momentum()\n"
+    ))
+
+
 def test_runs_before_the_import_rule_renames_the_base():
     # the whole rule set: the hook is still found (MMC3 runs before MMC1's import renames)
     out = migrate("""\
