@@ -5,10 +5,11 @@ dicts such as `dict(img_path=..., gt_label=int)`, declare their classes in
 `METAINFO = {'classes': (...)}`, and leave evaluation to metrics. A 0.x subclass that overrides
 `load_annotations`, sets `CLASSES` or overrides `evaluate` still imports after migration but
 breaks when the dataset is built or evaluated, so each such spot gets a TODO saying what to write.
+So does a script's `dataset.evaluate(...)` call on a dataset from mmcls's `build_dataset`.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Set
 
 import libcst as cst
 
@@ -17,7 +18,7 @@ from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only
 from codemods.todo import TodoTransformer
-from codemods.walk import EXPRESSION_PARTS
+from codemods.walk import EXPRESSION_PARTS, LEAVES
 
 RULE_ID = "MMC303"
 GUIDE = "模块变动 / mmpretrain.datasets"
@@ -39,6 +40,10 @@ TODOS = {
     "get_gt_labels": "get_gt_labels() is still there in 1.2 (it reads gt_label from load_data_list's "
     "dicts), so an override must read self.get_data_info(i)['gt_label']",
 }
+EVALUATE_CALL = ("datasets have no evaluate() in MMPretrain 1.2: the metrics come from the evaluator "
+                 "(test_evaluator = dict(type='Accuracy', topk=(1, 5)) in the config), which runner.test() "
+                 "returns; or compute them with mmpretrain.evaluation.Accuracy.calculate(pred, target, topk)")
+BUILDERS = "mmcls.datasets"
 
 
 def _dataset_kind(imap: ImportMap, node: cst.ClassDef, local: set) -> bool:
@@ -65,6 +70,7 @@ class _Marker(TodoTransformer):
         self.imap, self.ctx = imap, ctx
         self.datasets: set = set()
         self.depth: list = []
+        self.built: Set[str] = set()  # names assigned a dataset of `build_dataset` (`_built`)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         is_dataset = _dataset_kind(self.imap, node, self.datasets)
@@ -91,6 +97,11 @@ class _Marker(TodoTransformer):
         self.depth.pop()
         return updated
 
+    def visit_Call(self, node: cst.Call) -> None:
+        if _evaluates(node, self.built):
+            self.todo(EVALUATE_CALL)
+            self.ctx.record(RULE_ID)
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._in_dataset() and any(
             isinstance(t.target, cst.Name) and t.target.value == "CLASSES" for t in node.targets
@@ -105,7 +116,7 @@ class DatasetMethods(Rule):
     metrics). Classes unrelated to mmcls datasets are not touched."""
 
     id = RULE_ID
-    title = "custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API (TODO)"
+    title = "custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API; dataset.evaluate() calls (TODO)"
     kind = CODE
     guide = GUIDE
     # The prefilter's token (the member names alone are common words in any code base)...
@@ -138,10 +149,15 @@ class DatasetMethods(Rule):
         imap = ctx.import_map(module)
         if imap.package is None and not any(v.startswith("mmcls") for v in imap.names.values()):
             return module  # neither in an mmcls tree nor importing mmcls
-        # Only classes and their members get TODOs: statements without an assignment stay out.
+        marker = _Marker(imap, ctx)
+        marker.built = _built(module, imap, ctx)
+        # Only classes, their members and the statements that evaluate a built dataset get TODOs.
         wanted = _calls.marked(module, _member, EXPRESSION_PARTS)
+        if marker.built:
+            wanted |= _calls.marked(module, lambda node: _evaluates(node, marker.built), LEAVES,
+                                    ctx.quiet(("evaluate",)))
         before = ctx.changes.get(RULE_ID, 0)
-        updated = visit_only(module, _Marker(imap, ctx), wanted)
+        updated = visit_only(module, marker, wanted)
         # Every TODO is recorded: nothing recorded, nothing changed (and no new text to make).
         return updated if ctx.changes.get(RULE_ID, 0) != before else module
 
@@ -149,9 +165,38 @@ class DatasetMethods(Rule):
 def _may_mark(text: str) -> bool:
     """False when `text` has nothing for this rule: none of the members it marks, or no name a
     dataset class could derive from or register with (`_dataset_kind` resolves names that the
-    file must spell, in an import or in the class statement)."""
+    file must spell, in an import or in the class statement), and no evaluate() of a built one."""
+    if "evaluate" in text and "build_dataset" in text:
+        return True
     return any(name in text for name in TODOS) and (
         "DATASETS" in text or any(name in text for name in DATASET_CLASSES))
+
+
+def _built(module: cst.Module, imap: ImportMap, ctx: Context) -> Set[str]:
+    """Names assigned the result of mmcls's `build_dataset(...)` anywhere in
+    the file (by name only: a TODO is advice, and such names are rarely reused for other things)."""
+    found: Set[str] = set()
+
+    def builds(node) -> bool:
+        if type(node) is not cst.SimpleStatementLine:
+            return False
+        call, targets = _calls.statement_call(node)
+        if call is None or not targets or not _calls.mmcls_function(imap, call.func, BUILDERS, ("build_dataset",)):
+            return False
+        found.update(t.target.value for t in targets if isinstance(t.target, cst.Name))
+        return True
+
+    _calls.marked(module, builds, EXPRESSION_PARTS, _calls.calls_quiet(ctx, imap, BUILDERS))
+    return found
+
+
+def _evaluates(node, built: Set[str]) -> bool:
+    """A call `<built dataset>.evaluate(...)`."""
+    if type(node) is not cst.Call:
+        return False
+    func = node.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "evaluate" \
+        and isinstance(func.value, cst.Name) and func.value.value in built
 
 
 def _member(node) -> bool:

@@ -1,4 +1,4 @@
-from codemods.rules.datasets import TODOS
+from codemods.rules.datasets import EVALUATE_CALL, TODOS
 from tests.util import check_noop, check_transformed
 
 RULE = "MMC303"
@@ -150,3 +150,40 @@ def test_the_rule_skips_files_that_name_no_dataset_base_or_registry():
                      "from mmcls.datasets import CIFAR10 as C\n"):
         assert rule.under_path_trigger("code", fork, spelling + head)
         assert rule.applies_to("code", "import mmcls\n" + spelling + head)
+
+
+def test_evaluate_of_a_built_dataset_gets_a_todo():
+    # mmcls 0.x tools/test.py: dataset.evaluate(outputs, metrics, metric_options); MMPretrain 1.2
+    # datasets (mmengine BaseDataset) have no evaluate()
+    check_transformed(RULE, """\
+        from mmcls.datasets import build_dataset as make
+
+
+        def main(cfg, outputs):
+            dataset = make(cfg.data.test)
+            results = dataset.evaluate(outputs, ['accuracy'])
+            print(dataset.evaluate(outputs))
+            return results
+        """, (
+        "from mmcls.datasets import build_dataset as make\n\n\n"
+        "def main(cfg, outputs):\n"
+        "    dataset = make(cfg.data.test)\n"
+        f"    # TODO(mmcodemod): MMC303 {EVALUATE_CALL}\n"
+        "    results = dataset.evaluate(outputs, ['accuracy'])\n"
+        f"    # TODO(mmcodemod): MMC303 {EVALUATE_CALL}\n"
+        "    print(dataset.evaluate(outputs))\n"
+        "    return results\n"
+    ))
+
+
+def test_noop_evaluate_of_other_objects():
+    check_noop(RULE, """\
+        from mmcls.datasets import build_dataset
+        from mytools import build_dataset as build_mine
+
+        train = build_dataset(cfg.data.train)
+        mine = build_mine(cfg)
+        mine.evaluate(outputs)
+        metric.evaluate(outputs)
+        evaluate(train)
+        """)
