@@ -89,6 +89,9 @@ class Printer:
         # new top-level statements printed before (a rule's output is printed again after each
         # later rule that changes the tree): id -> (statement, kept alive; its text)
         self._printed: Dict[int, Tuple[cst.BaseStatement, str]] = {}
+        # the same for new statements inside classes and functions, per indentation:
+        # (id, indentation) -> (statement, kept alive; its text)
+        self._nested: Dict[Tuple[int, str], Tuple[cst.BaseStatement, str]] = {}
         self._quiet: Dict[Tuple[str, ...], FrozenSet[int]] = {}
         _BUILT.clear()  # a new file: what rules built for the last one is gone
 
@@ -116,7 +119,7 @@ class Printer:
             return module.code
         try:
             body = [self._new_statement(module, stmt) if isinstance(stmt, _Fresh) else stmt
-                    for stmt in _reuse(module.body, spans, self.text, top=True)]
+                    for stmt in _reuse(module.body, spans, self.text, self._nested, top=True)]
             return module.with_changes(body=body).code
         except _Mismatch:
             return module.code
@@ -285,15 +288,41 @@ class _Fresh:
     stmt: cst.BaseStatement
 
 
-def _reuse(stmts: Sequence[cst.BaseStatement], spans: Dict[int, _Span], text: str, top: bool = False) -> List:
+@dataclass(frozen=True)
+class _Cached(cst.BaseStatement):
+    """A new statement inside a class or function, printed once per indentation (a later rule's
+    changes elsewhere print the file again; only ever inside `Printer.code`)."""
+
+    stmt: cst.BaseStatement
+    cache: dict
+    leading_lines: Sequence[cst.EmptyLine] = ()
+
+    def _visit_and_replace_children(self, visitor):
+        return self
+
+    def _codegen_impl(self, state) -> None:
+        key = (id(self.stmt), "".join(state.indent_tokens))
+        found = self.cache.get(key)
+        if found is None:
+            start = len(state.tokens)
+            self.stmt._codegen(state)
+            self.cache[key] = (self.stmt, "".join(state.tokens[start:]))
+            return
+        body, newline = _split_newline(found[1])
+        state.add_token(body)
+        state.add_token(newline or state.default_newline)  # a separate token, as LibCST adds it
+
+
+def _reuse(stmts: Sequence[cst.BaseStatement], spans: Dict[int, _Span], text: str, cache: dict,
+           top: bool = False) -> List:
     out = []
     for stmt in stmts:
         span = spans.get(id(stmt))
         if span is not None:
             out.append(_Verbatim(text[span.start:span.end], span.indent))
         elif isinstance(stmt, _NESTED) and isinstance(stmt.body, cst.IndentedBlock):
-            body = stmt.body.with_changes(body=_reuse(stmt.body.body, spans, text))
+            body = stmt.body.with_changes(body=_reuse(stmt.body.body, spans, text, cache))
             out.append(stmt.with_changes(body=body))
         else:
-            out.append(_Fresh(stmt) if top else stmt)
+            out.append(_Fresh(stmt) if top else _Cached(stmt, cache))
     return out

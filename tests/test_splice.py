@@ -194,6 +194,30 @@ def test_a_new_statement_is_printed_once_however_often_the_tree_is(monkeypatch):
     assert [node for node in printed if node is new] == [new]
 
 
+def test_a_new_statement_inside_a_class_is_printed_once_per_indentation(monkeypatch):
+    text = "class A:\n    def f(self):\n        x = 1\n        return x\n\n\ny = 2\n"
+    module = cst.parse_module(text)
+    printer = splice.Printer(text, module)
+    cls = module.body[0]
+    func = cls.body.body[0]
+    new = cst.parse_statement("x = dict(a=1)\n")
+    printed = []
+    real = cst.SimpleStatementLine._codegen_impl
+    monkeypatch.setattr(cst.SimpleStatementLine, "_codegen_impl",
+                        lambda self, state: printed.append(self) or real(self, state))
+    changed = func.with_changes(body=func.body.with_changes(body=[new, func.body.body[1]]))
+    tree = module.with_changes(body=[cls.with_changes(body=cls.body.with_changes(body=[changed])),
+                                     module.body[1]])
+    expected = text.replace("x = 1", "x = dict(a=1)")
+    assert printer.code(tree) == expected == tree.code
+    later = tree.with_changes(body=[*tree.body, cst.parse_statement("z = 0\n")])
+    assert printer.code(later) == expected + "z = 0\n"
+    assert sum(1 for node in printed if node is new) == 2  # LibCST's own print, then the first splice
+    # the same statement at another depth is printed again, with that depth's indentation
+    moved = later.with_changes(body=[*later.body, new])
+    assert printer.code(moved) == moved.code == expected + "z = 0\nx = dict(a=1)\n"
+
+
 def test_quiet_statements_are_the_ones_whose_text_lacks_every_word():
     text = "import os\n\nclass A:\n    def f(self):\n        return mmcv.x\n\n    def g(self):\n        return 1\n"
     module = cst.parse_module(text)
