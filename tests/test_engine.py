@@ -278,6 +278,8 @@ def test_prefilter_lets_ordinary_code_through_unparsed():
     ordinary = ("class Model:\n    CLASSES = ('a',)\n    def evaluate(self, data, config):\n"
                 "        return self.forward_pass(data)\n\ndef load_annotations(cfg):\n    return cfg\n")
     assert not prefilter.search(ordinary, Path("src/model.py"))
+    # a hook of another framework (the standard library has 23 files that say `Hook`)
+    assert not prefilter.search("class ImportHook:\n    def after_train_iter(self, runner):\n        pass\n")
     assert prefilter.search("import mmcls\n", Path("src/model.py"))
 
 

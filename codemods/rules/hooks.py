@@ -255,7 +255,9 @@ class CustomHooks(Rule):
     title = "custom hooks: mmcv Hook methods -> MMEngine signatures and helpers"
     kind = CODE
     guide = GUIDE
-    triggers = ("Hook",)
+    # "Hook" alone is a common word (23 files of the standard library): the prefilter's token is
+    # the package a hook class must come from, and `applies_to` asks for both.
+    triggers = ("mmcv",)
     before = (
         "from mmcv.runner import HOOKS, Hook\n\n\n"
         "@HOOKS.register_module()\n"
@@ -274,7 +276,7 @@ class CustomHooks(Rule):
     )
 
     def applies_to(self, kind: str, text: str) -> bool:
-        return super().applies_to(kind, text) and "mmcv" in text
+        return super().applies_to(kind, text) and "Hook" in text
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
