@@ -19,7 +19,9 @@ and MMEngine 0.10 sources (`runner/hooks/hook.py`, `hooks/hook.py`):
   `runner.mode`, `runner.meta`, `runner.current_lr()`, `runner.current_momentum()`).
 
 Subclasses of the mmcv hooks that MMEngine has under the same name but rewrote (`LoggerHook`,
-`CheckpointHook`, ...) get the same changes and a TODO to check their overrides. A method that
+`CheckpointHook`, ...) get the same changes and a TODO to check their overrides. Subclasses of the
+hooks MMEngine dropped (`LrUpdaterHook`, `OptimizerHook`, `EvalHook`, `TextLoggerHook`, ...) get a
+TODO naming what replaced them (a parameter scheduler, the OptimWrapper, a metric, `LoggerHook`). A method that
 already takes other parameters is left as it is; so are classes that derive from neither.
 """
 from __future__ import annotations
@@ -44,6 +46,44 @@ REWRITTEN = ("LoggerHook", "CheckpointHook", "EMAHook", "IterTimerHook", "DistSa
              "EmptyCacheHook", "SyncBuffersHook", "ProfilerHook")
 REWRITTEN_TODO = ("MMEngine's {name} (mmengine.hooks) is not mmcv's: check each method this class "
                   "overrides against it, and call super() with MMEngine's arguments")
+
+#: mmcv (and mmcls) hooks MMEngine does not have: a subclass is not a hook any more, its work
+#: moved elsewhere; the class gets a TODO naming where (its methods are left as they are)
+_SCHEDULER = ("MMEngine has no {name}: write this schedule as a parameter scheduler, a subclass of "
+              "mmengine.optim.scheduler.{module}.{mixin} and mmengine.optim._ParamScheduler whose "
+              "_get_value() returns each group's value (what get_{what}() computed), registered in "
+              "mmpretrain.registry.PARAM_SCHEDULERS and listed in param_scheduler")
+_OPTIMIZER = ("MMEngine has no {name}: the optimizer step is the OptimWrapper's (optim_wrapper in the "
+              "config: clip_grad=..., accumulative_counts=... to accumulate gradients, "
+              "type='AmpOptimWrapper' for fp16); put custom step logic in a subclass of "
+              "mmengine.optim.OptimWrapper (update_params / step) registered in mmpretrain.registry.OPTIM_WRAPPERS")
+_EVAL = ("MMEngine has no {name}: validation is the Runner's val loop (train_cfg.val_interval); put "
+         "custom evaluation in a subclass of mmengine.evaluator.BaseMetric (process / compute_metrics) "
+         "registered in mmpretrain.registry.METRICS and set as val_evaluator")
+_OPTIMIZER_HOOKS = ("OptimizerHook", "Fp16OptimizerHook", "GradientCumulativeOptimizerHook",
+                    "GradientCumulativeFp16OptimizerHook")
+
+
+def dropped_todo(name: str) -> Optional[str]:
+    """The TODO for a subclass of the mmcv (or mmcls) hook `name` if MMEngine has no such hook:
+    the lr and momentum updaters (`CosineAnnealingLrUpdaterHook`, ...), the optimizer hooks, the
+    eval hooks and `TextLoggerHook`. None for the others."""
+    if name.endswith("LrUpdaterHook"):
+        return _SCHEDULER.format(name=name, module="lr_scheduler", mixin="LRSchedulerMixin", what="lr")
+    if name.endswith("MomentumUpdaterHook"):
+        return _SCHEDULER.format(name=name, module="momentum_scheduler", mixin="MomentumSchedulerMixin",
+                                 what="momentum")
+    if name in _OPTIMIZER_HOOKS:
+        return _OPTIMIZER.format(name=name)
+    if name in ("EvalHook", "DistEvalHook"):
+        return _EVAL.format(name=name)
+    if name == "TextLoggerHook":
+        return ("MMEngine has no TextLoggerHook: its LoggerHook (mmengine.hooks) writes the text and json "
+                "logs; derive from that and check each override against it")
+    return None
+
+
+DROPPED_FROM = ("mmcv.runner", "mmcls.core")
 
 _ITER = ("batch_idx", "data_batch=None")
 #: method -> the parameters MMEngine passes after `runner`
@@ -95,7 +135,7 @@ RUNNER_TODOS = {
 
 def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> Optional[str]:
     """"Hook" when `node` derives from mmcv's Hook (or a hook class of the file), the name of the
-    mmcv hook when from one MMEngine rewrote (`REWRITTEN`), else None."""
+    mmcv hook when from one MMEngine rewrote (`REWRITTEN`) or dropped (`dropped_todo`), else None."""
     for base in node.bases:
         if isinstance(base.value, cst.Name) and base.value.value in local:
             return "Hook"
@@ -104,6 +144,8 @@ def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> Optional
             return "Hook"
         parts = qualified.split(".")
         if parts[:2] == ["mmcv", "runner"] and parts[-1] in REWRITTEN:
+            return parts[-1]
+        if qualified.startswith(tuple(p + "." for p in DROPPED_FROM)) and dropped_todo(parts[-1]):
             return parts[-1]
     return None
 
@@ -179,6 +221,10 @@ class _Hooks(TodoTransformer):
         base = self.bases.get(id(node))
         if base in REWRITTEN:
             self.todo(REWRITTEN_TODO.format(name=base))
+        dropped = dropped_todo(base) if base else None
+        if dropped:
+            self.todo(dropped)
+            base = None  # no MMEngine hook: its methods are not MMEngine's to adapt
         self.scopes.append(_Scope(hook_class=base is not None))
         self.inside += base is not None
 
@@ -252,12 +298,12 @@ class _Hooks(TodoTransformer):
 
 class CustomHooks(Rule):
     id = RULE_ID
-    title = "custom hooks: mmcv Hook methods -> MMEngine signatures and helpers"
+    title = "custom hooks: mmcv Hook methods -> MMEngine signatures and helpers; subclasses of dropped hooks (TODO)"
     kind = CODE
     guide = GUIDE
-    # "Hook" alone is a common word (23 files of the standard library): the prefilter's token is
-    # the package a hook class must come from, and `applies_to` asks for both.
-    triggers = ("mmcv",)
+    # "Hook" alone is a common word (23 files of the standard library): the prefilter's tokens are
+    # the packages a hook class must come from, and `applies_to` asks for "Hook" too.
+    triggers = ("mmcv", "mmcls")
     before = (
         "from mmcv.runner import HOOKS, Hook\n\n\n"
         "@HOOKS.register_module()\n"
@@ -280,8 +326,8 @@ class CustomHooks(Rule):
 
     def transform(self, module: cst.Module, ctx: Context) -> cst.Module:
         imap = ctx.import_map(module)
-        if not any(v == "mmcv" or v.startswith("mmcv.") for v in imap.names.values()):
-            return module  # nothing imported from mmcv: no class here derives from its Hook
+        if not any(v.split(".")[0] in ("mmcv", "mmcls") for v in imap.names.values()):
+            return module  # nothing imported from mmcv or mmcls: no class here derives from their hooks
         bases, around = _hook_classes(module, imap, ctx.quiet(("class",)))
         if not bases:
             return module
@@ -303,7 +349,8 @@ def _hook_classes(module: cst.Module, imap: ImportMap, quiet) -> Tuple[Dict[int,
         base = _hook_base(imap, node, local) if type(node) is cst.ClassDef else None
         if base is not None:
             bases[id(node)] = base
-            local.add(node.name.value)
+            if not dropped_todo(base):  # a subclass of this class is no MMEngine hook either
+                local.add(node.name.value)
         return base is not None
 
     return bases, marked(module, is_hook, EXPRESSION_PARTS, quiet)

@@ -2,8 +2,8 @@
 the old ones mmcv 1.7's runner/hooks/hook.py."""
 import pytest
 
-from codemods.rules.hooks import (GENERIC, GENERIC_METHODS, HELPER_TODOS, READ_ONLY, REWRITTEN_TODO,
-                                  RUNNER_TODOS)
+from codemods.rules.hooks import (GENERIC, GENERIC_METHODS, HELPER_TODOS, READ_ONLY,
+                                  REWRITTEN_TODO, RUNNER_TODOS, dropped_todo)
 from tests.util import check_noop, check_transformed, migrate
 
 RULE = "MMC304"
@@ -223,6 +223,55 @@ def test_runner_members_mmengine_lacks_get_a_todo():
         + todo(RUNNER_TODOS["current_lr"], "        ") + "        runner.logger.info(runner.current_lr()[0])\n"
         + todo(RUNNER_TODOS["meta"], "        ") + todo(RUNNER_TODOS["current_momentum"], "        ")
         + "        runner.meta['lr'] = runner.current_momentum()\n"
+    ))
+
+
+def test_a_subclass_of_a_hook_mmengine_dropped_gets_a_todo_naming_its_replacement():
+    # mmcv 1.7's lr updaters / OptimizerHook and mmcls 0.25's EvalHook have no MMEngine hook of
+    # that name: the class is left as it is (its methods are no MMEngine hook methods), and so is
+    # a subclass of it
+    check_transformed(RULE, """\
+    from mmcv.runner import HOOKS
+    from mmcv.runner import OptimizerHook as Opt
+    from mmcv.runner.hooks import CosineAnnealingLrUpdaterHook
+    from mmcls.core import EvalHook
+
+
+    @HOOKS.register_module()
+    class PolyLr(CosineAnnealingLrUpdaterHook):
+        def get_lr(self, runner, base_lr):
+            return base_lr * (1 - runner.iter / runner.max_iters)
+
+
+    class Accum(Opt):
+        def after_train_iter(self, runner):
+            runner.outputs['loss'].backward()
+
+
+    class Deeper(Accum):
+        def after_train_iter(self, runner):
+            super().after_train_iter(runner)
+
+
+    class MyEval(EvalHook):
+        pass
+    """, (
+        "from mmcv.runner import HOOKS\n"
+        "from mmcv.runner import OptimizerHook as Opt\n"
+        "from mmcv.runner.hooks import CosineAnnealingLrUpdaterHook\n"
+        "from mmcls.core import EvalHook\n\n\n"
+        + todo(dropped_todo("CosineAnnealingLrUpdaterHook"), "") + "@HOOKS.register_module()\n"
+        "class PolyLr(CosineAnnealingLrUpdaterHook):\n"
+        "    def get_lr(self, runner, base_lr):\n"
+        "        return base_lr * (1 - runner.iter / runner.max_iters)\n\n\n"
+        + todo(dropped_todo("OptimizerHook"), "") + "class Accum(Opt):\n"
+        "    def after_train_iter(self, runner):\n"
+        "        runner.outputs['loss'].backward()\n\n\n"
+        "class Deeper(Accum):\n"
+        "    def after_train_iter(self, runner):\n"
+        "        super().after_train_iter(runner)\n\n\n"
+        + todo(dropped_todo("EvalHook"), "") + "class MyEval(EvalHook):\n"
+        "    pass\n"
     ))
 
 
