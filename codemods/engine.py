@@ -120,7 +120,7 @@ def migrate_text(text: str, path: Optional[Path], rules: Sequence[Rule], kind: O
     printer = Printer(text, module) if splice else None
     code = printer.code if printer else (lambda tree: tree.code)
     kind = kind or classify(module, path)
-    ctx = Context(path=path, kind=kind, texts=printer)
+    ctx = Context(path=path, kind=kind, texts=printer, original=module)
     steps: List[Tuple[str, str]] = []
     current, printed = text, True  # printed: `current` is the text of `module`
     for rule in rules:

@@ -26,6 +26,7 @@ class Context:
     kind: str
     changes: dict = field(default_factory=dict)  # rule id -> number of changes
     texts: object = None  # the file's `splice.Printer`, which knows its statements' text
+    original: Optional[cst.Module] = None  # the tree as parsed, before any rule
     _import_map: object = None
     _import_map_code: object = None
 

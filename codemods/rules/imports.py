@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import Container, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -89,6 +89,19 @@ def _import(module: str, asname: Optional[str] = None) -> cst.Import:
     return cst.Import(
         names=[cst.ImportAlias(name=_module_node(module), asname=cst.AsName(name=cst.Name(asname)) if asname else None)]
     )
+
+
+def _import_bindings(stmt) -> Optional[Set[str]]:
+    """The names an import line binds; None for any other statement and for a star import."""
+    if type(stmt) is not cst.SimpleStatementLine:
+        return None
+    names: Set[str] = set()
+    for small in stmt.body:
+        aliases = getattr(small, "names", None)
+        if type(small) not in (cst.Import, cst.ImportFrom) or isinstance(aliases, cst.ImportStar):
+            return None
+        names.update(_alias_local(alias) for alias in aliases)
+    return names
 
 
 def _alias_local(alias: cst.ImportAlias) -> str:
@@ -229,6 +242,19 @@ class _Collector:
                     self.defined.add(stmt.name.value)
                 for block in _blocks(stmt):
                     self.walk(block)
+
+
+def _import_lines(module: cst.Module) -> Set[int]:
+    """ids of the import lines of `module`, at any depth."""
+    found: Set[int] = set()
+    stack: List[Sequence[cst.CSTNode]] = [module.body]
+    while stack:
+        for stmt in stack.pop():
+            if _calls.is_import_line(stmt):
+                found.add(id(stmt))
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                stack.extend(_blocks(stmt))
+    return found
 
 
 def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
@@ -434,6 +460,7 @@ class _Rewrite(TodoTransformer):
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
         self.written: Set[int] = set()  # ids of the import lines this rule wrote
+        self.original: Optional[Container[int]] = None  # ids of the file's import lines as read, if known
         self.unused: Set[str] = set()  # names of removed APIs that nothing in the file uses
         self._plan(chains)
 
@@ -647,30 +674,51 @@ class _Rewrite(TodoTransformer):
         return node.with_changes(body=body, footer=[*comments, *node.footer])
 
     def _merged(self, node):
-        """Merge adjacent `from X import a` / `from X import b` lines that this rule wrote."""
+        """Merge `from X import a` / `from X import b` lines when a rule wrote one of them:
+        adjacent lines, and lines with only other import lines between (see `_merge_target`)."""
         if any(id(stmt) in self.gone for stmt in node.body):
             node = self._without_gone(node)
-        body = list(node.body)
         out: List[cst.CSTNode] = []
         merged = False
-        for stmt in body:
-            prev = out[-1] if out else None
+        for stmt in node.body:
             key = self._single_from(stmt)
-            if prev is not None and key is not None and key == self._single_from(prev) \
-                    and (id(prev) in self.written or id(stmt) in self.written) \
-                    and self._plain(prev) and self._plain(stmt) \
-                    and not any(line.comment for line in stmt.leading_lines):
-                names = [(dotted(a.name), dotted(a.asname.name) if a.asname else None)
-                         for a in [*prev.body[0].names, *stmt.body[0].names]]
-                names = list(dict.fromkeys(names))
-                line = prev.with_changes(body=[_import_from(key, names, False)],
-                                         trailing_whitespace=stmt.trailing_whitespace)
-                self.written.add(id(line))
-                out[-1] = line
-                merged = True
+            at = self._merge_target(out, stmt, key) if key is not None else None
+            if at is None:
+                out.append(stmt)
                 continue
-            out.append(stmt)
+            prev = out[at]
+            names = [(dotted(a.name), dotted(a.asname.name) if a.asname else None)
+                     for a in [*prev.body[0].names, *stmt.body[0].names]]
+            names = list(dict.fromkeys(names))
+            ending = stmt.trailing_whitespace if at == len(out) - 1 else prev.trailing_whitespace
+            line = prev.with_changes(body=[_import_from(key, names, False)], trailing_whitespace=ending)
+            self.written.add(id(line))
+            out[at] = line
+            merged = True
         return node.with_changes(body=out) if merged else node
+
+    def _merge_target(self, out: List[cst.CSTNode], stmt, key: str) -> Optional[int]:
+        """The index in `out` of the `from key import ...` line that `stmt` can join: the line
+        just before it, or one further up with only import lines between (the names then move up
+        past imports only: never past code, nor past an import that binds one of them, nor over
+        blank lines or comments of `stmt`'s own)."""
+        if not self._plain(stmt) or any(line.comment for line in stmt.leading_lines):
+            return None
+        moving = {_alias_local(alias) for alias in stmt.body[0].names}
+        for at in range(len(out) - 1, -1, -1):
+            prev = out[at]
+            if self._single_from(prev) == key and self._plain(prev) \
+                    and (self._ours(prev) or self._ours(stmt)):
+                return at if at == len(out) - 1 or not stmt.leading_lines else None
+            bound = _import_bindings(prev)
+            if bound is None or bound & moving:
+                return None
+        return None
+
+    def _ours(self, stmt) -> bool:
+        """Did a rule write this line (this one, or an earlier one: not an import line of the
+        file as it was read)? A user's own import lines are never merged with each other."""
+        return id(stmt) in self.written or (self.original is not None and id(stmt) not in self.original)
 
     def _plain(self, stmt) -> bool:
         """A one-line import without a comment of its own (a line this rule wrote always is)."""
@@ -1083,6 +1131,8 @@ class ImportsRule(Rule):
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
         chains = _scan_chains(module, roots, ctx.quiet(roots)) if roots else {}
         rewrite = _Rewrite(collector, chains)
+        # (the file as read unknown: only this rule's own lines are merged)
+        rewrite.original = _import_lines(ctx.original) if ctx.original is not None else None
         rewrite.unused = _unused_removed(module, collector, ctx)
         rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
             local for local, b in rewrite.names.items() if b.usage is not None

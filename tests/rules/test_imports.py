@@ -639,3 +639,38 @@ def test_mmcv_logger_hooks_say_where_logging_went():
     assert "# TODO(mmcodemod): MMC101 TextLoggerHook was removed: MMEngine's LoggerHook" in out
     assert "# TODO(mmcodemod): MMC101 WandbLoggerHook was removed: MMEngine logs through the visualizer's backends" in out
     assert "from mmengine.hooks import IterTimerHook" in out
+
+
+def test_lines_written_for_one_module_merge_over_other_imports_only():
+    check_transformed(
+        RULE,
+        "from mmcv import Config\nimport torch\nfrom mmcv.utils import DictAction\n",
+        "from mmengine.config import Config, DictAction\nimport torch\n",
+    )
+    # not over code, not over an import that binds a moved name, not over the line's own blank line
+    check_transformed(
+        RULE,
+        "from mmcv import Config\nx = 1\nfrom mmcv.utils import DictAction\n",
+        "from mmengine.config import Config\nx = 1\nfrom mmengine.config import DictAction\n",
+    )
+    check_transformed(
+        RULE,
+        "from mmcv import Config\nfrom argparse import Action as DictAction\nfrom mmcv.utils import DictAction\n",
+        "from mmengine.config import Config\nfrom argparse import Action as DictAction\n"
+        "from mmengine.config import DictAction\n",
+    )
+    check_transformed(
+        RULE,
+        "from mmcv import Config\nimport torch\n\nfrom mmcv.utils import DictAction\n",
+        "from mmengine.config import Config\nimport torch\n\nfrom mmengine.config import DictAction\n",
+    )
+
+
+def test_an_import_line_another_rule_wrote_is_merged_too():
+    # MMC203 writes `from mmengine.runner import set_random_seed` and MMC202 the Runner's import;
+    # MMC101 (last) merges them, as lines no user wrote, when it rewrites imports in that block
+    out = migrate("from mmcls.apis import set_random_seed\nimport os\nfrom mmcls.apis import train_model\n"
+                  "from mmcv import Config\ncfg = Config.fromfile('a.py')\nset_random_seed(0)\n"
+                  "train_model(model, ds, cfg)\n", ["MMC202", "MMC203", "MMC101"])
+    assert out.startswith("from mmengine.runner import set_random_seed, Runner\nimport os\n"
+                          "from mmengine.config import Config\n"), out

@@ -10,16 +10,13 @@ import os
 import os.path as osp
 import time
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.utils import mkdir_or_exist
 import torch
-from mmengine.config import DictAction
-from mmengine.dist import get_dist_info, init_dist
+from mmengine.dist import get_dist_info, init_dist, sync_random_seed
 
 from mmpretrain import __version__
-from mmengine.runner import set_random_seed
-from mmengine.dist import sync_random_seed
-from mmengine.runner import Runner
+from mmengine.runner import set_random_seed, Runner
 from mmpretrain.registry import DATASETS, MODELS
 from mmpretrain.utils import collect_env
 from mmengine.utils.dl_utils import set_multi_processing
