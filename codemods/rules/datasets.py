@@ -5,11 +5,13 @@ dicts such as `dict(img_path=..., gt_label=int)`, declare their classes in
 `METAINFO = {'classes': (...)}`, and leave evaluation to metrics. A 0.x subclass that overrides
 `load_annotations`, sets `CLASSES` or overrides `evaluate` still imports after migration but
 breaks when the dataset is built or evaluated, so each such spot gets a TODO saying what to write.
-So does a script's `dataset.evaluate(...)` call on a dataset from mmcls's `build_dataset`.
+So does a script's `dataset.evaluate(...)` call on a dataset from mmcls's `build_dataset`, and a
+custom transform (`@PIPELINES.register_module()`) that reads a key 1.2 samples do not have
+(`results['img_info']`, `['img_prefix']`, `['filename']`, ...: the path is `results['img_path']`).
 """
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import List, Optional, Set
 
 import libcst as cst
 
@@ -44,6 +46,14 @@ EVALUATE_CALL = ("datasets have no evaluate() in MMPretrain 1.2: the metrics com
                  "(test_evaluator = dict(type='Accuracy', topk=(1, 5)) in the config), which runner.test() "
                  "returns; or compute them with mmpretrain.evaluation.Accuracy.calculate(pred, target, topk)")
 BUILDERS = "mmcls.datasets"
+#: keys a 0.x custom transform read from `results` that 1.2 samples do not have
+_PATH = ("MMPretrain 1.2 samples have no '{key}': the image path is results['img_path'] "
+         "(load_data_list sets it, LoadImageFromFile reads it)")
+RESULT_KEYS = {
+    **{key: _PATH.format(key=key) for key in ("img_info", "img_prefix", "filename", "ori_filename")},
+    "img_norm_cfg": "MMPretrain 1.2 pipelines do not normalize (the data_preprocessor does, with its "
+    "mean and std): results has no 'img_norm_cfg'",
+}
 
 
 def _dataset_kind(imap: ImportMap, node: cst.ClassDef, local: set) -> bool:
@@ -53,13 +63,39 @@ def _dataset_kind(imap: ImportMap, node: cst.ClassDef, local: set) -> bool:
         qualified = imap.resolved(base.value)  # a fork's `from .base_dataset import ...` too
         if qualified and qualified.startswith("mmcls.datasets") and qualified.split(".")[-1] in DATASET_CLASSES:
             return True
+    return _registered_in(imap, node, "DATASETS")
+
+
+def _transform_kind(imap: ImportMap, node: cst.ClassDef) -> bool:
+    """A class registered as a transform of mmcls 0.x (`@PIPELINES.register_module()`)."""
+    return _registered_in(imap, node, "PIPELINES")
+
+
+def _registered_in(imap: ImportMap, node: cst.ClassDef, registry: str) -> bool:
+    """Is `node` decorated with `@<mmcls registry>.register_module(...)`?"""
     for decorator in node.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
         if isinstance(target, cst.Attribute) and target.attr.value == "register_module":
             qualified = imap.resolved(target.value) or ""
-            if qualified.startswith("mmcls") and qualified.endswith(".DATASETS"):
+            if qualified.startswith("mmcls") and qualified.endswith("." + registry):
                 return True
     return False
+
+
+def _result_key(node) -> Optional[str]:
+    """The `RESULT_KEYS` key that `node` reads from a dict named by a plain name: `x['img_info']`
+    or `x.get('img_info', ...)` (not `x['img_info']['filename']`, a key of the inner dict)."""
+    if type(node) is cst.Subscript and len(node.slice) == 1 and type(node.value) is cst.Name:
+        index = node.slice[0].slice
+        value = index.value if isinstance(index, cst.Index) else None
+    elif type(node) is cst.Call and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+            and type(node.func.value) is cst.Name and node.args:
+        value = node.args[0].value
+    else:
+        return None
+    if isinstance(value, cst.SimpleString) and value.evaluated_value in RESULT_KEYS:
+        return value.evaluated_value
+    return None
 
 
 class _Marker(TodoTransformer):
@@ -71,16 +107,33 @@ class _Marker(TodoTransformer):
         self.datasets: set = set()
         self.depth: list = []
         self.built: Set[str] = set()  # names assigned a dataset of `build_dataset` (`_built`)
+        self.transforms: List[bool] = []  # per class around: is it an mmcls transform?
+        self.targets: Set[int] = set()  # ids of the expressions assigned to
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         is_dataset = _dataset_kind(self.imap, node, self.datasets)
         if is_dataset:
             self.datasets.add(node.name.value)
         self.depth.append(is_dataset)
+        self.transforms.append(_transform_kind(self.imap, node))
 
     def leave_ClassDef(self, original, updated):
         self.depth.pop()
+        self.transforms.pop()
         return updated
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.targets.add(id(node.target))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._result_read(node)
+
+    def _result_read(self, node) -> None:
+        """A transform reading a key of `results` that 1.2 samples do not have."""
+        key = _result_key(node) if any(self.transforms) and id(node) not in self.targets else None
+        if key is not None:
+            self.todo(RESULT_KEYS[key])
+            self.ctx.record(RULE_ID)
 
     def _in_dataset(self) -> bool:
         return bool(self.depth) and self.depth[-1]
@@ -101,6 +154,7 @@ class _Marker(TodoTransformer):
         if _evaluates(node, self.built):
             self.todo(EVALUATE_CALL)
             self.ctx.record(RULE_ID)
+        self._result_read(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._in_dataset() and any(
@@ -116,7 +170,8 @@ class DatasetMethods(Rule):
     metrics). Classes unrelated to mmcls datasets are not touched."""
 
     id = RULE_ID
-    title = "custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API; dataset.evaluate() calls (TODO)"
+    title = ("custom datasets: load_annotations / CLASSES / evaluate -> 1.2 dataset API; dataset.evaluate() calls; "
+             "0.x results keys in custom transforms (TODO)")
     kind = CODE
     guide = GUIDE
     # The prefilter's token (the member names alone are common words in any code base)...
@@ -156,6 +211,9 @@ class DatasetMethods(Rule):
         if marker.built:
             wanted |= _calls.marked(module, lambda node: _evaluates(node, marker.built), LEAVES,
                                     ctx.quiet(("evaluate",)))
+        # reads of old `results` keys (the marker keeps those inside transforms)
+        wanted |= _calls.marked(module, lambda node: _result_key(node) is not None, LEAVES,
+                                ctx.quiet(tuple(RESULT_KEYS)))
         before = ctx.changes.get(RULE_ID, 0)
         updated = visit_only(module, marker, wanted)
         # Every TODO is recorded: nothing recorded, nothing changed (and no new text to make).
@@ -167,6 +225,8 @@ def _may_mark(text: str) -> bool:
     dataset class could derive from or register with (`_dataset_kind` resolves names that the
     file must spell, in an import or in the class statement), and no evaluate() of a built one."""
     if "evaluate" in text and "build_dataset" in text:
+        return True
+    if "PIPELINES" in text and any(key in text for key in RESULT_KEYS):
         return True
     return any(name in text for name in TODOS) and (
         "DATASETS" in text or any(name in text for name in DATASET_CLASSES))

@@ -1,4 +1,4 @@
-from codemods.rules.datasets import EVALUATE_CALL, TODOS
+from codemods.rules.datasets import EVALUATE_CALL, RESULT_KEYS, TODOS
 from tests.util import check_noop, check_transformed
 
 RULE = "MMC303"
@@ -186,4 +186,51 @@ def test_noop_evaluate_of_other_objects():
         mine.evaluate(outputs)
         metric.evaluate(outputs)
         evaluate(train)
+        """)
+
+
+def test_a_custom_transform_reading_old_result_keys_gets_todos():
+    # mmcls 0.25's LoadImageFromFile read results['img_prefix'] / ['img_info']['filename'] and set
+    # 'filename' / 'ori_filename'; MMCV 2's reads results['img_path'] and sets neither
+    check_transformed(RULE, """\
+        from mmcls.datasets import PIPELINES
+
+
+        @PIPELINES.register_module()
+        class Crop:
+            def __call__(self, results):
+                name = results['img_info']['filename']
+                results['img_prefix'] = None
+                if results.get('ori_filename'):
+                    results['box'] = self.boxes[name]
+                return results
+        """, (
+        "from mmcls.datasets import PIPELINES\n\n\n"
+        "@PIPELINES.register_module()\n"
+        "class Crop:\n"
+        "    def __call__(self, results):\n"
+        f"        # TODO(mmcodemod): MMC303 {RESULT_KEYS['img_info']}\n"
+        "        name = results['img_info']['filename']\n"
+        "        results['img_prefix'] = None\n"
+        f"        # TODO(mmcodemod): MMC303 {RESULT_KEYS['ori_filename']}\n"
+        "        if results.get('ori_filename'):\n"
+        "            results['box'] = self.boxes[name]\n"
+        "        return results\n"
+    ))
+
+
+def test_noop_old_result_keys_outside_mmcls_transforms():
+    check_noop(RULE, """\
+        from mmcls.datasets import PIPELINES
+        from mmdet.datasets import PIPELINES as DET
+
+
+        @DET.register_module()
+        class Crop:
+            def __call__(self, results):
+                return results['img_info']
+
+
+        def read(results):
+            return results['filename']
         """)
