@@ -21,8 +21,9 @@ and MMEngine 0.10 sources (`runner/hooks/hook.py`, `hooks/hook.py`):
 Subclasses of the mmcv hooks that MMEngine has under the same name but rewrote (`LoggerHook`,
 `CheckpointHook`, ...) get the same changes and a TODO to check their overrides. Subclasses of the
 hooks MMEngine dropped (`LrUpdaterHook`, `OptimizerHook`, `EvalHook`, `TextLoggerHook`, ...) get a
-TODO naming what replaced them (a parameter scheduler, the OptimWrapper, a metric, `LoggerHook`). A method that
-already takes other parameters is left as it is; so are classes that derive from neither.
+TODO naming what replaced them (a parameter scheduler, the OptimWrapper, a metric, `LoggerHook`).
+A method that already takes other parameters is left as it is; so are classes that derive from
+none of these.
 """
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ One pass over the file, driven by the table in `codemods.data.modules`:
 - what has no counterpart keeps its import, with a `# TODO(mmcodemod): MMC101 ...` above it.
 
 Imports are split per target module, merged where one name replaces several (HEADS, NECKS ->
-MODELS), and never duplicated within a block.
+MODELS), and never duplicated within a block; lines that rules wrote for one module are merged
+when only other import lines stand between them.
 """
 from __future__ import annotations
 
