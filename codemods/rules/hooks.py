@@ -134,12 +134,14 @@ RUNNER_TODOS = {
 }
 
 
-def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Set[str]) -> Optional[str]:
-    """"Hook" when `node` derives from mmcv's Hook (or a hook class of the file), the name of the
-    mmcv hook when from one MMEngine rewrote (`REWRITTEN`) or dropped (`dropped_todo`), else None."""
+def _hook_base(imap: ImportMap, node: cst.ClassDef, local: Dict[str, str]) -> Optional[str]:
+    """"Hook" when `node` derives from mmcv's Hook, the name of the mmcv hook when from one
+    MMEngine rewrote (`REWRITTEN`) or dropped (`dropped_todo`), else None. `local`: the hook
+    classes of the file above it, and what each of them derives from in those terms."""
     for base in node.bases:
         if isinstance(base.value, cst.Name) and base.value.value in local:
-            return "Hook"
+            found = local[base.value.value]
+            return found if dropped_todo(found) else "Hook"
         qualified = imap.resolved(base.value) or ""
         if qualified in HOOK_CLASSES:
             return "Hook"
@@ -344,14 +346,16 @@ def _hook_classes(module: cst.Module, imap: ImportMap, quiet) -> Tuple[Dict[int,
     """The file's hook classes (id -> `_hook_base`), and the ids of them and of the nodes around
     them. Walked in source order: a class may derive from a hook class above it."""
     bases: Dict[int, str] = {}
-    local: Set[str] = set()
+    local: Dict[str, str] = {}
 
     def is_hook(node) -> bool:
-        base = _hook_base(imap, node, local) if type(node) is cst.ClassDef else None
-        if base is not None:
-            bases[id(node)] = base
-            if not dropped_todo(base):  # a subclass of this class is no MMEngine hook either
-                local.add(node.name.value)
-        return base is not None
+        if type(node) is not cst.ClassDef:
+            return False
+        base = _hook_base(imap, node, local)
+        if base is None:
+            local.pop(node.name.value, None)  # the name now means a class that is no hook
+            return False
+        bases[id(node)] = local[node.name.value] = base
+        return True
 
     return bases, marked(module, is_hook, EXPRESSION_PARTS, quiet)

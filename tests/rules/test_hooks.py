@@ -229,7 +229,7 @@ def test_runner_members_mmengine_lacks_get_a_todo():
 def test_a_subclass_of_a_hook_mmengine_dropped_gets_a_todo_naming_its_replacement():
     # mmcv 1.7's lr updaters / OptimizerHook and mmcls 0.25's EvalHook have no MMEngine hook of
     # that name: the class is left as it is (its methods are no MMEngine hook methods), and so is
-    # a subclass of it
+    # a subclass of it, with the same TODO
     check_transformed(RULE, """\
     from mmcv.runner import HOOKS
     from mmcv.runner import OptimizerHook as Opt
@@ -267,7 +267,7 @@ def test_a_subclass_of_a_hook_mmengine_dropped_gets_a_todo_naming_its_replacemen
         + todo(dropped_todo("OptimizerHook"), "") + "class Accum(Opt):\n"
         "    def after_train_iter(self, runner):\n"
         "        runner.outputs['loss'].backward()\n\n\n"
-        "class Deeper(Accum):\n"
+        + todo(dropped_todo("OptimizerHook"), "") + "class Deeper(Accum):\n"
         "    def after_train_iter(self, runner):\n"
         "        super().after_train_iter(runner)\n\n\n"
         + todo(dropped_todo("EvalHook"), "") + "class MyEval(EvalHook):\n"
@@ -331,4 +331,35 @@ def test_setting_the_runner_length_gets_a_todo_reading_it_the_new_name():
         + "        runner._max_epochs = runner.max_epochs * 2\n"
         + todo(READ_ONLY.format(name="max_iters"), "        ")
         + "        runner._max_iters += 10\n"
+    ))
+
+
+def test_a_name_rebound_to_a_class_that_is_no_hook_is_no_hook_base():
+    # mmaction2 0.24's eval_hooks.py defines EvalHook twice: from mmcv's, and (without mmcv) anew
+    check_transformed(RULE, """\
+    from mmcv.runner import Hook, OptimizerHook
+    from torch.nn import Module
+
+
+    class Step(OptimizerHook):
+        pass
+
+
+    class Step(Module):
+        pass
+
+
+    class Later(Step):
+        def after_train_iter(self, runner):
+            pass
+    """, (
+        "from mmcv.runner import Hook, OptimizerHook\n"
+        "from torch.nn import Module\n\n\n"
+        + todo(dropped_todo("OptimizerHook"), "") + "class Step(OptimizerHook):\n"
+        "    pass\n\n\n"
+        "class Step(Module):\n"
+        "    pass\n\n\n"
+        "class Later(Step):\n"
+        "    def after_train_iter(self, runner):\n"
+        "        pass\n"
     ))
