@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 
+import ast
 import keyword
 
 import libcst as cst
@@ -154,6 +155,17 @@ def rename_kwargs(call: cst.Call, renames: dict) -> cst.Call:
             arg = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
         args.append(arg)
     return call.with_changes(args=args)
+
+
+def same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
+    """Same expression, whatever the layout and comments."""
+    if a.deep_equals(b):
+        return True  # the usual case: the same text, no need to print and parse it
+    code = cst.Module([]).code_for_node
+    try:
+        return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
+    except SyntaxError:
+        return False
 
 
 def dict_call(pairs: Sequence[tuple]) -> cst.Call:

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from codemods import data_pipeline as dp
 from codemods.walk import EXPRESSION_PARTS, LEAVES, look
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls, _scopes
@@ -190,10 +191,10 @@ class _InferenceRewriter(TodoTransformer):
         return self._show(original, updated, inferencer, img)
 
     def _show(self, original, updated, inferencer, img):
-        args = [cst.Arg(img), _keyword("show", cst.Name("True"))]
+        args = [cst.Arg(img), dp.new_arg("show", cst.Name("True"))]
         wait = _calls.argument(updated, 5, "wait_time")
         if wait is not None:
-            args.append(_keyword("wait_time", wait))
+            args.append(dp.new_arg("wait_time", wait))
         dropped = [k for k in ("fig_size", "title") if _calls.argument(updated, _SHOW_ARGS.index(k), k)]
         if dropped:
             self.todo(f"show_result_pyplot argument(s) {', '.join(dropped)}: no counterpart in the 1.2 "
@@ -222,11 +223,6 @@ _SHOW_ARGS = ["model", "img", "result", "fig_size", "title", "wait_time"]
 
 def _is_self_attribute(node) -> bool:
     return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
-
-
-def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value, keyword=cst.Name(name),
-                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
 
 
 class InferenceModel(Rule):

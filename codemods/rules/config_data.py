@@ -9,7 +9,6 @@ base's.
 """
 from __future__ import annotations
 
-import ast
 from typing import FrozenSet, List, Optional
 
 import libcst as cst
@@ -170,7 +169,7 @@ def convert_data(data: cst.Call, type_of, sampler=None, bases=None):
     statements = []
     for split, call in loaders.items():
         stmt = _assign(f"{split}_dataloader", call)
-        if split == "test" and "val" in loaders and _same_code(call, loaders["val"]):
+        if split == "test" and "val" in loaders and dp.same_code(call, loaders["val"]):
             # keep the user's comments about the test set above the shortcut
             stmt = _assign("test_dataloader", cst.Name("val_dataloader")).with_changes(
                 leading_lines=[cst.EmptyLine(comment=c) for c in _comments(call)])
@@ -307,16 +306,6 @@ def _loose_comments(data: cst.Call) -> List[cst.Comment]:
     if not any(isinstance(n, cst.Comment) for part in outside for n in iter_nodes(part)):
         return []  # the usual case (comments sit with the values): no visit in source order
     return _comments(data, skip=values)
-
-
-def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
-    if a.deep_equals(b):
-        return True  # the usual case: the same text, no need to print and parse it
-    code = cst.Module([]).code_for_node
-    try:
-        return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
-    except SyntaxError:
-        return False
 
 
 def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:

@@ -7,7 +7,6 @@ model. An `img_norm_cfg = dict(...)` used only by Normalize becomes that `data_p
 """
 from __future__ import annotations
 
-import ast
 from typing import List, Optional
 
 import libcst as cst
@@ -164,12 +163,6 @@ def dataset_name(cfg) -> Optional[str]:
     return name if isinstance(name, str) else None
 
 
-def _same_code(a: cst.CSTNode, b: cst.CSTNode) -> bool:
-    """Same expression, whatever the layout and comments."""
-    code = cst.Module([]).code_for_node
-    return ast.dump(ast.parse(code(a), mode="eval")) == ast.dump(ast.parse(code(b), mode="eval"))
-
-
 def _holds_pipeline(node: cst.CSTNode, found: set) -> bool:
     """Is `node` a pipeline list or above one? Adds the ids of such nodes below it to `found`
     (by subtree, so a node object used at two places counts at both)."""
@@ -195,7 +188,7 @@ def _used_elsewhere(module: cst.Module, name: str) -> bool:
 
 def _add_preprocessor(module: cst.Module, removed: List[tuple], ctx: Context) -> cst.Module:
     first_index, first = removed[0]
-    differing = [n for _, n in removed if not _same_code(n, first)]
+    differing = [n for _, n in removed if not dp.same_code(n, first)]
     if dp.find_assign(module, "data_preprocessor") is not None:
         code = cst.Module([]).code_for_node(first)
         return _todo_at(module, first_index, f"{code} was removed from the pipeline; check that "

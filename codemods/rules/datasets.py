@@ -19,6 +19,7 @@ from codemods.importmap import FORK_PACKAGES, ImportMap
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
 from codemods.rules._calls import visit_only
+from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer
 from codemods.walk import EXPRESSION_PARTS, LEAVES
 
@@ -236,17 +237,10 @@ def _built(module: cst.Module, imap: ImportMap, ctx: Context) -> Set[str]:
     """Names assigned the result of mmcls's `build_dataset(...)` anywhere in
     the file (by name only: a TODO is advice, and such names are rarely reused for other things)."""
     found: Set[str] = set()
-
-    def builds(node) -> bool:
-        if type(node) is not cst.SimpleStatementLine:
-            return False
-        call, targets = _calls.statement_call(node)
-        if call is None or not targets or not _calls.mmcls_function(imap, call.func, BUILDERS, ("build_dataset",)):
-            return False
-        found.update(t.target.value for t in targets if isinstance(t.target, cst.Name))
-        return True
-
-    _calls.marked(module, builds, EXPRESSION_PARTS, _calls.calls_quiet(ctx, imap, BUILDERS))
+    for stmt in statements(module.body, _calls.calls_quiet(ctx, imap, BUILDERS)):
+        call, targets = _calls.statement_call(stmt) if type(stmt) is cst.SimpleStatementLine else (None, None)
+        if call is not None and targets and _calls.mmcls_function(imap, call.func, BUILDERS, ("build_dataset",)):
+            found.update(t.target.value for t in targets if isinstance(t.target, cst.Name))
     return found
 
 

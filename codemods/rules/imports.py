@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Container, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -28,6 +28,7 @@ from codemods.data.modules import Move, Removed
 from codemods.importmap import FORK_PACKAGES, absolute, fork_package, dotted
 from codemods.rule import CODE, Context, Rule
 from codemods.rules import _calls
+from codemods.rules._scopes import statements
 from codemods.todo import TodoTransformer, add_todo, without_header_duplicates  # noqa: F401
 from codemods.walk import child_nodes
 
@@ -245,19 +246,6 @@ class _Collector:
                     self.walk(block)
 
 
-def _import_lines(module: cst.Module) -> Set[int]:
-    """ids of the import lines of `module`, at any depth."""
-    found: Set[int] = set()
-    stack: List[Sequence[cst.CSTNode]] = [module.body]
-    while stack:
-        for stmt in stack.pop():
-            if _calls.is_import_line(stmt):
-                found.add(id(stmt))
-            elif isinstance(stmt, cst.BaseCompoundStatement):
-                stack.extend(_blocks(stmt))
-    return found
-
-
 def _blocks(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
     """The statement lists inside a compound statement (not one-line suites: `try: import x`)."""
     blocks = []
@@ -461,7 +449,8 @@ class _Rewrite(TodoTransformer):
         # per block (module, function body, ...): import keys present, and those this rule wrote
         self.blocks: List[Tuple[Set[tuple], Set[tuple]]] = [(set(), set())]
         self.written: Set[int] = set()  # ids of the import lines this rule wrote
-        self.original: Optional[Container[int]] = None  # ids of the file's import lines as read, if known
+        self.original: Optional[cst.Module] = None  # the file as read, if known (`_ours`)
+        self._original_imports: Optional[Set[int]] = None
         self.unused: Set[str] = set()  # names of removed APIs that nothing in the file uses
         self._plan(chains)
 
@@ -719,7 +708,13 @@ class _Rewrite(TodoTransformer):
     def _ours(self, stmt) -> bool:
         """Did a rule write this line (this one, or an earlier one: not an import line of the
         file as it was read)? A user's own import lines are never merged with each other."""
-        return id(stmt) in self.written or (self.original is not None and id(stmt) not in self.original)
+        if id(stmt) in self.written:
+            return True
+        if self.original is None:
+            return False
+        if self._original_imports is None:  # asked only when two lines of one module meet
+            self._original_imports = {id(s) for s in statements(self.original.body) if _calls.is_import_line(s)}
+        return id(stmt) not in self._original_imports
 
     def _plain(self, stmt) -> bool:
         """A one-line import without a comment of its own (a line this rule wrote always is)."""
@@ -1132,8 +1127,7 @@ class ImportsRule(Rule):
         roots = {local for local, bs in collector.names.items() if any(isinstance(b, ModuleBinding) for b in bs)}
         chains = _scan_chains(module, roots, ctx.quiet(roots)) if roots else {}
         rewrite = _Rewrite(collector, chains)
-        # (the file as read unknown: only this rule's own lines are merged)
-        rewrite.original = _import_lines(ctx.original) if ctx.original is not None else None
+        rewrite.original = ctx.original  # (unknown: only this rule's own lines are merged)
         rewrite.unused = _unused_removed(module, collector, ctx)
         rewrite.watch = {c.split(".", 1)[0] for c in chains} | {
             local for local, b in rewrite.names.items() if b.usage is not None
